@@ -1,0 +1,150 @@
+package org.bottleneck.backend;
+
+import org.bottleneck.tensor.Tensor;
+
+/**
+ * Memory and every numeric op the layers need. Layers see only tensors and these calls, so a
+ * model trains unchanged on the CPU ({@code backend/cpu}) or a GPU ({@code backend/cuda}).
+ *
+ * <p>Conventions: tensors are row-major and contiguous; B = batch rows, N/D/Z = features.
+ * "Accumulate" means {@code +=}. Random ops take a Philox stream {@code (seed, offset)} and use
+ * its elements {@code offset + i} for output element i (see {@link Philox}). Ops are
+ * asynchronous on a GPU; only the calls that return a value to Java synchronize.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "cpu" or "cuda". */
+    String name();
+
+    /** One line for {@code info}: device, threads, BLAS core. */
+    String describe();
+
+    // ---------------------------------------------------------------- memory
+
+    /** A zero-filled allocation of {@code floats} floats; label names it in errors. */
+    Storage allocate(long floats, String label);
+
+    /** Host → tensor: copies {@code dst.size()} floats from {@code src[srcOffset..]}. */
+    void upload(float[] src, int srcOffset, Tensor dst);
+
+    /** Tensor → host: copies {@code src.size()} floats into {@code dst[dstOffset..]}. Synchronizes. */
+    void download(Tensor src, float[] dst, int dstOffset);
+
+    /** Waits for all queued work. */
+    void synchronize();
+
+    // ---------------------------------------------------------------- basic
+
+    void fill(Tensor x, float value);
+
+    /** dst = src (same size). */
+    void copy(Tensor src, Tensor dst);
+
+    /** x *= alpha. */
+    void scale(Tensor x, float alpha);
+
+    /** Σ x², accumulated in double. Synchronizes. */
+    double sumSquares(Tensor x);
+
+    /** out = a ⊙ b, element-wise (out may alias a or b). */
+    void multiply(Tensor a, Tensor b, Tensor out);
+
+    // ---------------------------------------------------------------- dense
+
+    /**
+     * Row-major {@code C(m×n) = alpha·op(A)·op(B) + beta·C}; op(A) is (m×k), op(B) is (k×n).
+     * Stored A is (m×k), or (k×m) when transA; stored B is (k×n), or (n×k) when transB.
+     * Mapped to column-major BLAS by {@link GemmMapping}.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    /**
+     * {@code y(B,N) = act(x(B,N) + bias(N))}, bias broadcast over rows. x may alias y (the
+     * usual case: the GEMM writes y, this finishes it in place).
+     */
+    void biasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y);
+
+    /**
+     * {@code dx(B,N) = dy ⊙ act'(y)} from the saved output y, and, if dbias is not null,
+     * {@code dbias(N) += Σ_b dx[b,:]}. dx may alias dy.
+     */
+    void biasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias);
+
+    // ---------------------------------------------------------------- losses
+
+    /**
+     * Binary cross-entropy on logits x (B,D) against targets t (B,D) in [0,1], stable form
+     * {@code ℓ = max(x,0) − x·t + log1p(exp(−|x|))}. Writes {@code loss(B)[b] = Σ_d ℓ} and,
+     * if dx is not null, {@code dx = gradScale·(sigmoid(x) − t)}.
+     */
+    void bceWithLogits(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale);
+
+    /**
+     * Squared error {@code ℓ = (x − t)²}: {@code loss(B)[b] = Σ_d ℓ} and, if dx is not null,
+     * {@code dx = gradScale·2(x − t)}.
+     */
+    void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale);
+
+    /**
+     * L1 activity penalty on codes h (B,Z): {@code loss[b] += lambda·Σ_j |h[b,j]|} and
+     * {@code dh += gradScale·lambda·sign(h)} (accumulates into both).
+     */
+    void l1Penalty(Tensor h, float lambda, Tensor loss, Tensor dh, float gradScale);
+
+    // ---------------------------------------------------------------- VAE head
+
+    /**
+     * Reparameterization + KL. h (B,2Z) holds [mu | logvar] per row. When {@code sample},
+     * {@code eps(B,Z)[b,j] = normal(seed, offset + b·Z + j)}, else eps = 0. Writes
+     * {@code z = mu + exp(½·logvar)·eps} and {@code kl(B)[b] = −½·Σ_j (1 + logvar − mu² − exp(logvar))}.
+     */
+    void gaussianLatentForward(Tensor h, boolean sample, long seed, long offset,
+                               Tensor eps, Tensor z, Tensor kl);
+
+    /**
+     * Backward of the reparameterization with a KL term weighted by klScale (= β / B when the
+     * loss is averaged over the batch): {@code dmu = dz + klScale·mu},
+     * {@code dlogvar = ½·dz·eps·exp(½·logvar) + ½·klScale·(exp(logvar) − 1)}, written to dh (B,2Z).
+     */
+    void gaussianLatentBackward(Tensor h, Tensor eps, Tensor dz, float klScale, Tensor dh);
+
+    // ---------------------------------------------------------------- randomness
+
+    /** out[i] = uniform(seed, offset + i) in (0, 1). */
+    void uniform(Tensor out, long seed, long offset);
+
+    /** out[i] = mean + std·normal(seed, offset + i). */
+    void normal(Tensor out, long seed, long offset, float mean, float std);
+
+    /**
+     * Inverted dropout: {@code mask[i] = uniform(seed, offset+i) < p ? 0 : 1/(1−p)},
+     * {@code y = x ⊙ mask}. Backward is {@link #multiply}(dy, mask, dx).
+     */
+    void dropout(Tensor x, float p, long seed, long offset, Tensor mask, Tensor y);
+
+    /** Denoising input: {@code y = x + std·normal(seed, offset + i)}. */
+    void gaussianCorruption(Tensor x, float std, long seed, long offset, Tensor y);
+
+    /** Masking noise: {@code y = uniform(seed, offset + i) < p ? 0 : x}. */
+    void maskingCorruption(Tensor x, float p, long seed, long offset, Tensor y);
+
+    // ---------------------------------------------------------------- optimizers
+
+    /**
+     * One fused AdamW step over flat buffers (PyTorch's torch.optim.AdamW; Adam when
+     * weightDecay = 0): {@code p *= 1 − lr·wd; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+     * p −= lr·(m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + eps)}. step t starts at 1.
+     */
+    void adamw(Tensor params, Tensor grads, Tensor m, Tensor v,
+               float lr, float beta1, float beta2, float eps, float weightDecay, int step);
+
+    /**
+     * SGD with momentum (PyTorch's torch.optim.SGD, dampening 0):
+     * {@code g' = g + wd·p; buf = momentum·buf + g'; p −= lr·buf}.
+     */
+    void sgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay);
+
+    @Override
+    void close();
+}
