@@ -87,8 +87,8 @@ public interface Backend extends AutoCloseable {
     void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale);
 
     /**
-     * L1 activity penalty on codes h (B,Z): {@code loss[b] += lambda·Σ_j |h[b,j]|} and
-     * {@code dh += gradScale·lambda·sign(h)} (accumulates into both).
+     * L1 activity penalty on codes h (B,Z): {@code loss[b] += lambda·Σ_j |h[b,j]|} and, if dh
+     * is not null, {@code dh += gradScale·lambda·sign(h)} (accumulates into both).
      */
     void l1Penalty(Tensor h, float lambda, Tensor loss, Tensor dh, float gradScale);
 

@@ -52,6 +52,11 @@ public final class Arena implements AutoCloseable {
         used = 0;
     }
 
+    /** Floats this arena can hand out (0 for a sizing arena). */
+    public long capacity() {
+        return storage == null ? 0 : storage.size();
+    }
+
     public boolean isSizing() {
         return storage == null;
     }

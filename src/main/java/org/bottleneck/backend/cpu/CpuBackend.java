@@ -263,10 +263,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void l1Penalty(Tensor h, float lambda, Tensor loss, Tensor dh, float gradScale) {
-        sameSize("l1Penalty", h, dh);
+        if (dh != null) {
+            sameSize("l1Penalty", h, dh);
+        }
         int rows = h.rows(), cols = h.rowSize();
         checkPerRow("l1Penalty", loss, rows);
-        FloatBuffer ph = buf(h), pl = buf(loss), pdh = buf(dh);
+        FloatBuffer ph = buf(h), pl = buf(loss);
+        FloatBuffer pdh = dh == null ? null : buf(dh);
         float g = gradScale * lambda;
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
@@ -274,7 +277,9 @@ public final class CpuBackend implements Backend {
             for (int j = 0; j < cols; j++) {
                 float v = ph.get(base + j);
                 sum += Math.abs(v);
-                pdh.put(base + j, pdh.get(base + j) + g * Math.signum(v));
+                if (pdh != null) {
+                    pdh.put(base + j, pdh.get(base + j) + g * Math.signum(v));
+                }
             }
             pl.put(r, pl.get(r) + (float) (lambda * sum));
         }

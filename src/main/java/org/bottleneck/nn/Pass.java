@@ -1,0 +1,38 @@
+package org.bottleneck.nn;
+
+/**
+ * What a forward/backward pass needs to know besides tensors: whether it trains (dropout,
+ * corruption and latent sampling are on) and which Philox offset this step uses, so every
+ * random draw is a pure function of (seed, step) and a resumed run repeats it exactly.
+ */
+public final class Pass {
+    private boolean training;
+    private boolean sample;
+    private long step;
+
+    /** Mutable and reused so the hot path allocates nothing. */
+    public Pass set(boolean training, boolean sample, long step) {
+        this.training = training;
+        this.sample = sample;
+        this.step = step;
+        return this;
+    }
+
+    public boolean training() {
+        return training;
+    }
+
+    /** Whether a VAE head draws z ~ q(z|x) (true) or uses its mean (false). */
+    public boolean sample() {
+        return sample;
+    }
+
+    /** Philox offset of this step: each step owns 2^32 consecutive elements of every stream. */
+    public long rngOffset() {
+        return step << 32;
+    }
+
+    public long step() {
+        return step;
+    }
+}
