@@ -1,0 +1,53 @@
+package org.bottleneck.data;
+
+import org.bottleneck.tensor.Shape;
+
+/**
+ * A fixed, indexable collection of samples, each a float vector in [0, 1] of
+ * {@link #features()} values laid out row-major in {@link #sampleShape()} (images: C, H, W).
+ *
+ * <p>Implementations are read-only and safe to read from several threads.
+ */
+public interface Dataset {
+    /** Short name for logs and checkpoints, e.g. {@code mnist-train}. */
+    String name();
+
+    /** Number of samples. */
+    int size();
+
+    /** Shape of one sample, e.g. {@code Shape.of(1, 28, 28)}. */
+    Shape sampleShape();
+
+    /** Values per sample: the product of {@link #sampleShape()}. */
+    default int features() {
+        return (int) sampleShape().size();
+    }
+
+    /** Copies sample {@code index} as floats in [0, 1] into {@code dst[offset .. offset + features())}. */
+    void copySample(int index, float[] dst, int offset);
+
+    /** Class label of sample {@code index}, or -1 when the dataset has none. */
+    int label(int index);
+
+    /** Samples {@code [from, to)} as a view (no copy); 0 ≤ from ≤ to ≤ size(). */
+    default Dataset slice(int from, int to) {
+        return new DatasetSlice(this, from, to);
+    }
+
+    /** Throws unless 0 ≤ index < size; for implementations. */
+    static void checkIndex(Dataset d, int index) {
+        if (index < 0 || index >= d.size()) {
+            throw new IndexOutOfBoundsException(
+                    "sample index " + index + " out of range [0, " + d.size() + ") in dataset " + d.name());
+        }
+    }
+
+    /** Throws unless dst[offset .. offset + features) fits; for implementations. */
+    static void checkDestination(Dataset d, float[] dst, int offset) {
+        int n = d.features();
+        if (offset < 0 || offset > dst.length - n) {
+            throw new IndexOutOfBoundsException("destination of length " + dst.length + " cannot hold "
+                    + n + " features at offset " + offset + " (dataset " + d.name() + ")");
+        }
+    }
+}
