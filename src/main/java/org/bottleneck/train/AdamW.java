@@ -36,6 +36,11 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
     public int steps() {
         return steps;
     }

@@ -13,6 +13,8 @@ public interface Optimizer extends AutoCloseable {
     /** Applies one update with learning rate lr and counts the step. */
     void step(float lr);
 
+    org.bottleneck.backend.Backend backend();
+
     /** Updates applied so far (restored on resume). */
     int steps();
 

@@ -33,6 +33,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
     public int steps() {
         return steps;
     }

@@ -1,0 +1,153 @@
+package org.bottleneck.apps;
+
+import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Philox;
+import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.LossKind;
+
+/**
+ * The embedding API over a trained model, in plain float arrays: encode, decode, reconstruct,
+ * sample. Rows are images of D floats in [0,1] and codes of Z floats. Single-row calls on a
+ * model prepared for batch 1 reuse its buffers and allocate nothing, for latency-sensitive
+ * services. Not thread-safe: one Codec (and model) per thread.
+ */
+public final class Codec {
+    private final Autoencoder model;
+    private final Backend backend;
+    private final int d;
+    private final int z;
+    private final boolean logits;
+    private float[] hostIn = new float[0];
+    private float[] hostOut = new float[0];
+    private org.bottleneck.tensor.Tensor muSource, mu; // mu = first Z floats of muSource, cached per plan
+
+    public Codec(Autoencoder model) {
+        this.model = model;
+        this.backend = model.backend();
+        this.d = model.inputDim();
+        this.z = model.latentDim();
+        this.logits = model.config().loss() == LossKind.BCE;
+    }
+
+    public Autoencoder model() {
+        return model;
+    }
+
+    /** Code of one image x (D) into code (Z): mu for a VAE, the bottleneck for an autoencoder. */
+    public void encode(float[] x, float[] code) {
+        check("image", x.length, d);
+        check("code", code.length, z);
+        model.prepare(1);
+        backend.upload(x, 0, model.input());
+        model.encode();
+        if (muSource != model.encoderOutput()) { // the plan changed: rebuild the cached view once
+            muSource = model.encoderOutput();
+            mu = muSource.view(0, org.bottleneck.tensor.Shape.of(z));
+        }
+        backend.download(mu, code, 0);
+    }
+
+    /** Codes (n, Z) of images (n, D), row-major. */
+    public float[] encode(float[] images, int n) {
+        check("images", images.length, (long) n * d);
+        float[] codes = new float[n * z];
+        float[] h = new float[0];
+        int b = Math.min(n, 1000);
+        for (int from = 0; from < n; from += b) {
+            int m = Math.min(b, n - from);
+            model.prepare(m);
+            backend.upload(slice(images, from * d, m * d), 0, model.input());
+            model.encode();
+            int width = model.encoderOutput().rowSize();
+            if (h.length < m * width) {
+                h = new float[m * width];
+            }
+            backend.download(model.encoderOutput(), h, 0);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(h, i * width, codes, (from + i) * z, z); // mu is the first Z of (mu|logvar)
+            }
+        }
+        return codes;
+    }
+
+    /** Images (n, D) in [0,1] decoded from codes (n, Z). */
+    public float[] decode(float[] codes, int n) {
+        check("codes", codes.length, (long) n * z);
+        float[] images = new float[n * d];
+        int b = Math.min(n, 1000);
+        for (int from = 0; from < n; from += b) {
+            int m = Math.min(b, n - from);
+            model.prepare(m);
+            backend.upload(slice(codes, from * z, m * z), 0, model.codeInput());
+            model.decode();
+            downloadImages(m, images, from * d);
+        }
+        return images;
+    }
+
+    /** Reconstructions (n, D) of images (n, D): decode(encode(x)), the mean code for a VAE. */
+    public float[] reconstruct(float[] images, int n) {
+        check("images", images.length, (long) n * d);
+        float[] out = new float[n * d];
+        int b = Math.min(n, 1000);
+        for (int from = 0; from < n; from += b) {
+            int m = Math.min(b, n - from);
+            model.prepare(m);
+            backend.upload(slice(images, from * d, m * d), 0, model.input());
+            model.evaluate(false, 0);
+            downloadImages(m, out, from * d);
+        }
+        return out;
+    }
+
+    /** n codes from N(mean, L·Lᵀ) (L lower-triangular Z×Z, row-major), or N(0, I) when both are null. */
+    public float[] sampleCodes(int n, long seed, float[] mean, float[] cholesky) {
+        float[] codes = new float[n * z];
+        float[] e = new float[z];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < z; j++) {
+                e[j] = Philox.normal(seed, (long) i * z + j);
+            }
+            for (int r = 0; r < z; r++) {
+                double v = mean == null ? 0 : mean[r];
+                if (cholesky == null) {
+                    v += e[r];
+                } else {
+                    for (int c = 0; c <= r; c++) {
+                        v += cholesky[r * z + c] * e[c];
+                    }
+                }
+                codes[i * z + r] = (float) v;
+            }
+        }
+        return codes;
+    }
+
+    private void downloadImages(int m, float[] dst, int offset) {
+        if (hostOut.length < m * d) {
+            hostOut = new float[m * d];
+        }
+        backend.download(model.output(), hostOut, 0);
+        for (int i = 0; i < m * d; i++) {
+            float v = hostOut[i];
+            dst[offset + i] = logits ? (float) (1.0 / (1.0 + Math.exp(-v))) : v;
+        }
+    }
+
+    private float[] slice(float[] a, int from, int len) {
+        if (from == 0 && len == a.length) {
+            return a;
+        }
+        if (hostIn.length < len) {
+            hostIn = new float[len];
+        }
+        System.arraycopy(a, from, hostIn, 0, len);
+        return hostIn;
+    }
+
+    private static void check(String what, long got, long expected) {
+        if (got != expected) {
+            throw new IllegalArgumentException(what + ": expected " + expected + " floats, got " + got);
+        }
+    }
+}
