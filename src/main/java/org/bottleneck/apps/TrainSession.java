@@ -1,0 +1,125 @@
+package org.bottleneck.apps;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.bottleneck.data.Dataset;
+import org.bottleneck.io.AtomicFile;
+import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Checkpoint;
+import org.bottleneck.train.EpochMetrics;
+import org.bottleneck.train.EvalResult;
+import org.bottleneck.train.Evaluator;
+import org.bottleneck.train.Optimizer;
+import org.bottleneck.train.Progress;
+import org.bottleneck.train.TrainConfig;
+import org.bottleneck.train.TrainState;
+import org.bottleneck.train.Trainer;
+
+/**
+ * A training run in an output folder: trains (or resumes), and after every epoch writes
+ * {@code last.safetensors} (model + optimizer + trainer state), {@code best.safetensors} when
+ * validation improves, {@code metrics.csv} and {@code training_curve.png}; at the end evaluates
+ * the best model on the test set ({@code metrics.json}) and draws reconstructions, samples and
+ * a latent interpolation. Every file is written atomically.
+ */
+public final class TrainSession {
+    public static final String LAST = "last.safetensors";
+    public static final String BEST = "best.safetensors";
+
+    private TrainSession() {
+    }
+
+    /**
+     * @param resumeFrom a {@code last.safetensors} to continue from, or null for a fresh run
+     *                   (its parameters and optimizer state must already be loaded by the caller
+     *                   through {@link #resume})
+     */
+    public static TrainState run(Autoencoder model, TrainConfig config, Optimizer optimizer, TrainState start,
+                                 Dataset train, Dataset test, Path out, Progress progress) throws IOException {
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) {
+            throw new IOException("output folder " + out.toAbsolutePath() + " is not writable");
+        }
+        Map<String, String> meta = Map.of("train_config", trainConfigJson(config));
+        Trainer trainer = new Trainer(model, config, optimizer, progress, (state, opt, improved) -> {
+            Checkpoint.save(out.resolve(LAST), model, opt, state, meta);
+            if (improved) {
+                Checkpoint.save(out.resolve(BEST), model, null, null, Map.of("epoch", Integer.toString(state.bestEpoch)));
+            }
+            writeCsv(out.resolve("metrics.csv"), state);
+            Figures.trainingCurve(state.history, model.config().describe(), out.resolve("training_curve.png"));
+        });
+        TrainState state = trainer.fit(train, test, start);
+        return state;
+    }
+
+    /** Loads {@code best.safetensors} into the model, evaluates it and draws the figures. */
+    public static EvalResult finish(Autoencoder model, TrainState state, Dataset train, Dataset test, Path out,
+                                    long seed) throws IOException {
+        Path best = out.resolve(BEST);
+        if (Files.exists(best)) {
+            Checkpoint.loadParameters(best, Checkpoint.read(best), model);
+        }
+        EvalResult r = Evaluator.evaluate(model, test, 1000);
+        Codec codec = new Codec(model);
+        Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
+        Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
+        Figures.interpolation(codec, test, new int[][] {{0, 1}, {2, 3}, {4, 5}, {6, 7}}, 10,
+                out.resolve("interpolation.png"));
+        writeJson(out.resolve("metrics.json"), model, state, r);
+        return r;
+    }
+
+    static String trainConfigJson(TrainConfig c) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("epochs", c.epochs());
+        o.put("batch_size", c.batchSize());
+        o.put("lr", c.lr());
+        o.put("optimizer", c.optimizer());
+        o.put("weight_decay", c.weightDecay());
+        o.put("momentum", c.momentum());
+        o.put("schedule", c.schedule().kind());
+        o.put("step_epochs", c.schedule().stepEpochs());
+        o.put("gamma", c.schedule().gamma());
+        o.put("clip_norm", c.clipNorm());
+        o.put("patience", c.patience());
+        o.put("seed", c.seed());
+        return o.toString();
+    }
+
+    private static void writeCsv(Path file, TrainState state) throws IOException {
+        StringBuilder sb = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
+        for (EpochMetrics m : state.history) {
+            sb.append(m.toCsv()).append('\n');
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+    }
+
+    private static void writeJson(Path file, Autoencoder model, TrainState state, EvalResult r) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode o = json.createObjectNode();
+        o.put("model", model.config().describe());
+        o.put("backend", model.backend().describe());
+        o.put("epochs_done", state.epochsDone);
+        o.put("best_epoch", state.bestEpoch);
+        o.put("stopped_early", state.stoppedEarly);
+        ObjectNode t = o.putObject("test");
+        t.put("samples", r.samples());
+        t.put("loss", r.loss());
+        t.put("recon", r.recon());
+        t.put("kl", r.kl());
+        t.put("neg_elbo", r.negElbo());
+        t.put("mse_per_pixel", r.msePerPixel());
+        if (!state.history.isEmpty()) {
+            o.put("train_samples_per_s", state.history.get(state.history.size() - 1).samplesPerSecond());
+        }
+        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
+        AtomicFile.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+    }
+}
