@@ -1,7 +1,5 @@
 package org.bottleneck.viz;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
@@ -70,12 +68,6 @@ public final class TrainingCurve {
         if (!anyFinite) {
             throw new IllegalArgumentException("every value of every series is NaN or infinite (writing " + png + ")");
         }
-        byte[] bytes;
-        try {
-            bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot render chart " + png + ": " + e, e);
-        }
-        PngFiles.write(png, bytes);
+        PngFiles.write(png, PngFiles.encode(BitmapEncoder.getBufferedImage(chart)));
     }
 }
