@@ -1,0 +1,197 @@
+package org.bottleneck.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bottleneck.apps.TrainSession;
+import org.bottleneck.backend.Backend;
+import org.bottleneck.data.Dataset;
+import org.bottleneck.data.Mnist;
+import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Checkpoint;
+import org.bottleneck.model.Corruption;
+import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Safetensors;
+import org.bottleneck.train.EvalResult;
+import org.bottleneck.train.Optimizer;
+import org.bottleneck.train.Schedule;
+import org.bottleneck.train.TrainConfig;
+import org.bottleneck.train.TrainState;
+import org.bottleneck.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an autoencoder on MNIST and write checkpoints, metrics and pictures to --out.",
+                "With no options: the reference VAE (784-512-256-2×20, Adam 1e-3, batch 128) for 10 epochs.",
+                "Models: vae (β-VAE with --beta), ae (784-512-256-32, linear code), lecture (784-100-10, "
+                        + "sigmoid, MSE: W¹ 100×784, W² 10×100, U¹ 100×10, U² 784×100).",
+                "Denoising: --corruption gaussian|masking --noise LEVEL. Sparse: --l1 LAMBDA."})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "vae", description = "vae, ae or lecture. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--hidden", split = ",", description = "Encoder hidden widths, e.g. 512,256 (decoder mirrors). Default: the model's.")
+    int[] hidden;
+
+    @Option(names = "--latent", description = "Latent dimension Z. Default: the model's (vae 20, ae 32, lecture 10).")
+    Integer latent;
+
+    @Option(names = "--beta", defaultValue = "1.0", description = "KL weight of a β-VAE. Default: ${DEFAULT-VALUE}.")
+    double beta;
+
+    @Option(names = "--corruption", defaultValue = "none", description = "Denoising input corruption: none, gaussian or masking. Default: ${DEFAULT-VALUE}.")
+    String corruption;
+
+    @Option(names = "--noise", defaultValue = "0.3", description = "Corruption level: Gaussian std or masking probability. Default: ${DEFAULT-VALUE}.")
+    double noise;
+
+    @Option(names = "--l1", defaultValue = "0", description = "Sparse autoencoder: L1 weight on the code. Default: ${DEFAULT-VALUE}.")
+    double l1;
+
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout after hidden layers. Default: ${DEFAULT-VALUE}.")
+    double dropout;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (decoupled for adamw). Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, step or cosine. Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--step-epochs", defaultValue = "5", description = "Step schedule: epochs between decays. Default: ${DEFAULT-VALUE}.")
+    int stepEpochs;
+
+    @Option(names = "--gamma", defaultValue = "0.5", description = "Step schedule: decay factor. Default: ${DEFAULT-VALUE}.")
+    double gamma;
+
+    @Option(names = "--clip", defaultValue = "0", description = "Clip the gradient norm to this (0 = off). Default: ${DEFAULT-VALUE}.")
+    double clip;
+
+    @Option(names = "--patience", defaultValue = "0", description = "Early stopping: epochs without improvement (0 = off). Default: ${DEFAULT-VALUE}.")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of every random draw. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", description = "Output folder. Default: runs/<model>.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from a last.safetensors exactly as if never stopped (--epochs may raise the total).")
+    Path resume;
+
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
+    int trainLimit;
+
+    @Option(names = "--loss-every", description = "Read losses back every N steps. Default: 1 on CPU, 20 on CUDA.")
+    Integer lossEvery;
+
+    @Option(names = "--no-progress", description = "No progress bar (one line per epoch only).")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        Path outDir = out != null ? out : Path.of("runs", model);
+        try (Backend backend = common.backend()) {
+            Dataset train = CommonOptions.limit(Mnist.load(common.dataDir(), true), trainLimit);
+            Dataset test = common.test();
+            Autoencoder ae;
+            TrainConfig config;
+            TrainState state;
+            Safetensors.Contents ckpt = null;
+            if (resume != null) {
+                ckpt = Checkpoint.read(resume);
+                ae = Checkpoint.load(resume, backend);
+                config = storedConfig(ckpt, backend);
+                state = Checkpoint.trainState(resume, ckpt);
+            } else {
+                ae = new Autoencoder(backend, modelConfig(), seed);
+                config = trainConfig(backend);
+                state = new TrainState();
+            }
+            try (ae; Optimizer opt = Trainer.optimizerFor(ae, config)) {
+                if (ckpt != null) {
+                    Checkpoint.loadOptimizer(resume, ckpt, opt);
+                }
+                System.out.println("model    " + ae.config().describe() + "  (" + ae.parameters().count() + " parameters)");
+                System.out.println("backend  " + backend.describe());
+                System.out.println("data     " + train.size() + " train / " + test.size() + " test images from "
+                        + common.dataDir().toAbsolutePath());
+                System.out.println("training " + config.epochs() + " epochs, batch " + config.batchSize() + ", "
+                        + opt.describe() + " lr " + config.lr() + (state.epochsDone > 0
+                        ? ", resuming after epoch " + state.epochsDone : "") + " → " + outDir);
+                boolean bar = !noProgress && System.console() != null;
+                state = TrainSession.run(ae, config, opt, state, train, test, outDir, new ConsoleProgress(System.out, bar));
+                if (state.stoppedEarly) {
+                    System.out.println("early stop: no improvement for " + config.patience() + " epochs (best epoch "
+                            + state.bestEpoch + ")");
+                }
+                EvalResult r = TrainSession.finish(ae, state, train, test, outDir, config.seed());
+                System.out.printf(Locale.ROOT, "test (best epoch %d): loss %.3f  recon %.3f  kl %.3f%s  mse/pixel %.5f%n",
+                        state.bestEpoch, r.loss(), r.recon(), r.kl(),
+                        ae.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "",
+                        r.msePerPixel());
+                System.out.println("wrote    " + outDir + "/{best,last}.safetensors, metrics.csv, metrics.json, "
+                        + "training_curve.png, reconstructions.png, samples.png, interpolation.png");
+            }
+        }
+        return 0;
+    }
+
+    private ModelConfig modelConfig() {
+        ModelConfig c = ModelConfig.preset(model);
+        if (hidden != null || latent != null) {
+            c = c.withShape(hidden != null ? hidden : c.hidden(), latent != null ? latent : c.latentDim());
+        }
+        if (beta != 1.0 && !c.variational()) {
+            throw new IllegalArgumentException("--beta " + beta + " only applies to --model vae, not " + model);
+        }
+        return c.withBeta(beta).withCorruption(Corruption.parse(corruption),
+                Corruption.parse(corruption) == Corruption.NONE ? 0 : noise).withL1(l1).withDropout(dropout);
+    }
+
+    private TrainConfig trainConfig(Backend backend) {
+        int every = lossEvery != null ? lossEvery : backend.name().equals("cuda") ? 20 : 1;
+        return new TrainConfig(epochs, batch, lr, optimizer.toLowerCase(Locale.ROOT), weightDecay, momentum,
+                new Schedule(schedule, stepEpochs, gamma), clip, patience, seed, every);
+    }
+
+    /** The train config saved with the checkpoint; only an explicit --epochs overrides it. */
+    private TrainConfig storedConfig(Safetensors.Contents c, Backend backend) throws java.io.IOException {
+        String json = c.metadata().get("train_config");
+        if (json == null) {
+            throw new IllegalArgumentException(resume + " holds no training configuration; resume from a last.safetensors");
+        }
+        JsonNode o = new ObjectMapper().readTree(json);
+        int e = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : o.get("epochs").asInt();
+        int every = lossEvery != null ? lossEvery : backend.name().equals("cuda") ? 20 : 1;
+        return new TrainConfig(e, o.get("batch_size").asInt(), o.get("lr").asDouble(), o.get("optimizer").asText(),
+                o.get("weight_decay").asDouble(), o.get("momentum").asDouble(),
+                new Schedule(o.get("schedule").asText(), o.get("step_epochs").asInt(), o.get("gamma").asDouble()),
+                o.get("clip_norm").asDouble(), o.get("patience").asInt(), o.get("seed").asLong(), every);
+    }
+}
