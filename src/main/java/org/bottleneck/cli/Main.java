@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bottleneck", mixinStandardHelpOptions = true, version = "bottleneck 0.1.0",
         description = "Train and use dense autoencoders and VAEs on CPU (OpenBLAS) or NVIDIA GPUs.",
         subcommands = {TrainCommand.class, EvalCommand.class, ReconstructCommand.class, SampleCommand.class,
-                InterpolateCommand.class, EncodeCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+                InterpolateCommand.class, EncodeCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -115,6 +115,14 @@ public final class Autoencoder implements AutoCloseable {
         return seed;
     }
 
+    public Sequential encoder() {
+        return encoder;
+    }
+
+    public Sequential decoder() {
+        return decoder;
+    }
+
     public ParameterSet parameters() {
         return params;
     }
