@@ -70,6 +70,20 @@ def check_kat():
             [hex(v) for v in got], [hex(v) for v in expected])
 
 
+MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
+def derive(seed, stream):
+    """Port of Philox.derive (SplitMix64 finalizer on seed + golden-gamma*(stream+1)), in
+    unsigned 64-bit arithmetic; Java's >>> is >> on the masked value. Returns the result as a
+    signed 64-bit integer, the value a Java long holds."""
+    z = (seed + 0x9E3779B97F4A7C15 * (stream + 1)) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    z = z ^ (z >> 31)
+    return z - (1 << 64) if z >> 63 else z
+
+
 def seed_key(seed):
     """key = (low 32 bits of seed, high 32 bits of seed); seed taken as unsigned 64-bit."""
     s = seed & 0xFFFFFFFFFFFFFFFF
@@ -126,6 +140,9 @@ def philox_section():
         "uniforms": [{"n": n, "value": to_f32(uniform(seed, n))} for n in range(8)],
         "normals": [{"n": offset + i, "value": normal(seed, offset + i),
                      "value_double": normal_double(seed, offset + i)} for i in range(8)],
+        # Philox.derive(seed, stream) as a signed 64-bit value (what a Java long holds).
+        "derive": [{"seed": s, "stream": st, "value": derive(s, st)}
+                   for s, st in [(0, 0), (12345, 2), (seed, 1000), (-1, 7), (-(1 << 63), 100)]],
     }
 
 
@@ -218,7 +235,10 @@ def layer_config(model):
 def case_vae(init_seed):
     D, H, Z, B = 6, 5, 3, 4
     beta = 2.0
-    eps_seed, eps_offset = 12345, 0
+    # The engine's GaussianLatent draws eps from seed derive(model_seed, STREAM_LATENT = 2) at
+    # offset step << 32; the Java test trains with step 0 for both steps, so offset 0 twice.
+    model_seed, latent_stream = 12345, 2
+    eps_seed, eps_offset = derive(model_seed, latent_stream), 0
     lr = 1e-3
     model = init_model(
         init_seed,
@@ -273,8 +293,11 @@ def case_vae(init_seed):
         "encoder": ["linear(6,5)", "relu", "linear(5,6)"],
         "decoder": ["linear(3,5)", "relu", "linear(5,6)"],
         "output": "logits", "loss": "bce_with_logits", "beta": beta,
-        "eps_seed": eps_seed, "eps_offset": eps_offset,
-        "eps_rule": "eps[b,j] = normal(eps_seed, eps_offset + b*Z + j)",
+        "model_seed": model_seed, "latent_stream": latent_stream,
+        "eps_seed": eps_seed, "eps_seed_hex": "%016x" % (eps_seed & MASK64), "eps_offset": eps_offset,
+        "eps_rule": "eps_seed = Philox.derive(model_seed, latent_stream); "
+                    "eps[b,j] = normal(eps_seed, eps_offset + b*Z + j); the same eps at both steps "
+                    "(the engine at step 0: offset 0 << 32)",
         "init_seed": init_seed, "input_seed": 4001,
         "optimizer": {"type": "adam", "lr": lr, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
                       "weight_decay": 0.0, "steps": 2},

@@ -121,4 +121,18 @@ class PhiloxGoldenTest {
                     "normal n=" + n + ": got " + got + ", want " + want + " (ulp " + Math.ulp(want) + ")");
         }
     }
+
+    @Test
+    void deriveMatchesPythonPort() {
+        // SplitMix64(0)'s well-known first output, independent of the file.
+        assertEquals(0xE220A8397B1DCDAFL, Philox.derive(0, 0));
+        JsonNode derive = philox.get("derive");
+        assertNotNull(derive, "no philox.derive section in golden.json");
+        assertTrue(derive.size() >= 5);
+        for (JsonNode d : derive) {
+            long seed = d.get("seed").asLong(), stream = d.get("stream").asLong();
+            assertEquals(d.get("value").asLong(), Philox.derive(seed, stream),
+                    "derive(" + seed + ", " + stream + ")");
+        }
+    }
 }
