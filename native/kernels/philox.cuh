@@ -54,7 +54,8 @@ __device__ __forceinline__ float bn_philox_normal(u64 seed, u64 n) {
 }
 
 // Random fills compute one Philox block per thread and write the (up to 4) stream elements
-// of that block that fall in [offset, offset + n). Thread count = bn_philox_threads(offset, n).
+// of that block inside [offset, offset + n); the range may wrap past 2^64 like the Java twin's
+// long arithmetic. Threads needed: the number of 4-word blocks the range touches.
 __device__ __forceinline__ u64 bn_philox_threads(u64 offset, int n) {
-    return n <= 0 ? 0ull : ((offset + (u64) n - 1ull) >> 2) - (offset >> 2) + 1ull;
+    return ((offset & 3ull) + (u64) n + 3ull) >> 2;
 }

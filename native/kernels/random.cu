@@ -3,17 +3,19 @@
 // stream element offset + i. Threads needed: bn_philox_threads(offset, n).
 #include "philox.cuh"
 
-// Calls f(i, block, s) for each stream element s = offset + i of this thread's block.
+// Runs BODY for each stream element sidx = offset + i (mod 2^64) of this thread's Philox
+// block, with pb the block's four words and lane = sidx % 4.
 #define BN_FOR_BLOCK_ELEMENTS(n, seed, offset, BODY)                                   \
     do {                                                                               \
         u64 t_ = (u64) blockIdx.x * blockDim.x + threadIdx.x;                          \
         if (t_ < bn_philox_threads(offset, n)) {                                       \
-            u64 blk_ = ((offset) >> 2) + t_;                                           \
+            u64 blk_ = (((offset) >> 2) + t_) & 0x3FFFFFFFFFFFFFFFull;                 \
             bn_philox4 pb = bn_philox_block(seed, blk_);                               \
             for (unsigned lane = 0; lane < 4u; lane++) {                               \
                 u64 sidx = blk_ * 4ull + lane;                                         \
-                if (sidx >= (offset) && sidx < (offset) + (u64) (n)) {                 \
-                    int i = (int) (sidx - (offset));                                   \
+                u64 rel_ = sidx - (offset);                                            \
+                if (rel_ < (u64) (n)) {                                                \
+                    int i = (int) rel_;                                                \
                     BODY                                                               \
                 }                                                                      \
             }                                                                          \

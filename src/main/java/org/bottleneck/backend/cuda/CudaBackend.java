@@ -105,9 +105,12 @@ public final class CudaBackend implements Backend {
         return b;
     }
 
-    /** Threads of a Philox kernel: one per 4-word block touched by [offset, offset + n) (offset unsigned). */
+    /**
+     * Threads of a Philox kernel: one per 4-word block touched by stream elements
+     * [offset, offset + n), which may wrap past 2^64 (as in native/kernels/philox.cuh).
+     */
     static long philoxThreads(long offset, int n) {
-        return n <= 0 ? 0 : ((offset + n - 1) >>> 2) - (offset >>> 2) + 1;
+        return n <= 0 ? 0 : ((offset & 3) + n + 3) >>> 2;
     }
 
     // ------------------------------------------------------------------ memory
