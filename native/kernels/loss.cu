@@ -1,0 +1,75 @@
+// Losses fused with their gradients, reduced per sample (row). Blocks take rows in a
+// grid-stride loop (the launcher uses one block per row); blockDim.x
+// is a power of two <= BN_MAX_BLOCK; row sums are accumulated in double like the CPU twin.
+// Legend: rows = B, cols = D; x, t, dx are (B, D); loss is (B).
+#include "common.cuh"
+
+// loss[b] = Σ_d max(x,0) − x·t + log1p(exp(−|x|)); dx = gradScale·(sigmoid(x) − t) if dx != 0.
+extern "C" __global__ void bce_with_logits(const float* x, const float* t, float* loss, float* dx,
+                                           int rows, int cols, float gradScale) {
+    __shared__ double s[BN_MAX_BLOCK];
+    // Row-stride loop: uniform across the block, so every thread meets every barrier.
+    for (int r = (int) blockIdx.x; r < rows; r += (int) gridDim.x) {
+        double acc = 0.0;
+        for (int j = (int) threadIdx.x; j < cols; j += (int) blockDim.x) {
+            int i = r * cols + j;
+            float v = x[i], y = t[i];
+            acc += (double) (fmaxf(v, 0.0f) - v * y) + (double) log1pf(expf(-fabsf(v)));
+            if (dx != 0) {
+                float sig = 1.0f / (1.0f + expf(-v));
+                dx[i] = gradScale * (sig - y);
+            }
+        }
+        bn_block_reduce(s, acc);
+        if (threadIdx.x == 0) {
+            loss[r] = (float) s[0];
+        }
+        __syncthreads();  // s[0] is read before the next row overwrites s
+    }
+}
+
+// loss[b] = Σ_d (x − t)²; dx = gradScale·2(x − t) if dx != 0.
+extern "C" __global__ void mse(const float* x, const float* t, float* loss, float* dx,
+                               int rows, int cols, float gradScale) {
+    __shared__ double s[BN_MAX_BLOCK];
+    // Row-stride loop: uniform across the block, so every thread meets every barrier.
+    for (int r = (int) blockIdx.x; r < rows; r += (int) gridDim.x) {
+        double acc = 0.0;
+        for (int j = (int) threadIdx.x; j < cols; j += (int) blockDim.x) {
+            int i = r * cols + j;
+            float d = x[i] - t[i];
+            acc += (double) d * (double) d;
+            if (dx != 0) {
+                dx[i] = gradScale * 2.0f * d;
+            }
+        }
+        bn_block_reduce(s, acc);
+        if (threadIdx.x == 0) {
+            loss[r] = (float) s[0];
+        }
+        __syncthreads();  // s[0] is read before the next row overwrites s
+    }
+}
+
+// loss[b] += lambda·Σ_j |h[b,j]|; dh += gradScale·lambda·sign(h). h, dh are (B, Z).
+extern "C" __global__ void l1_penalty(const float* h, float* loss, float* dh,
+                                      int rows, int cols, float lambda, float gradScale) {
+    __shared__ double s[BN_MAX_BLOCK];
+    // Row-stride loop: uniform across the block, so every thread meets every barrier.
+    for (int r = (int) blockIdx.x; r < rows; r += (int) gridDim.x) {
+        float g = gradScale * lambda;
+        double acc = 0.0;
+        for (int j = (int) threadIdx.x; j < cols; j += (int) blockDim.x) {
+            int i = r * cols + j;
+            float v = h[i];
+            acc += (double) fabsf(v);
+            float sign = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f);
+            dh[i] = dh[i] + g * sign;
+        }
+        bn_block_reduce(s, acc);
+        if (threadIdx.x == 0) {
+            loss[r] = loss[r] + (float) ((double) lambda * s[0]);
+        }
+        __syncthreads();  // s[0] is read before the next row overwrites s
+    }
+}

@@ -1,0 +1,295 @@
+package org.bottleneck.backend.cuda;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import jcuda.NativePointerObject;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasOperation;
+import jcuda.jcublas.cublasStatus;
+import jcuda.runtime.cudaStream_t;
+
+/**
+ * The real device: the driver API on the device's primary context (shared with cuBLAS, which
+ * uses the runtime API), one non-blocking stream for everything, one cuMemAlloc per storage,
+ * a 4 MiB pinned staging buffer for uploads and downloads, cuBLAS SGEMM on the stream, and the
+ * kernel module loaded from the jar's fatbin (PTX as a fallback). Use it from one thread:
+ * the context is made current on the thread that creates it.
+ */
+final class JCudaDevice implements Device {
+    private static final int STAGING_FLOATS = 1 << 20;
+
+    private final int ordinal;
+    private final String name;
+    private final int ccMajor;
+    private final int ccMinor;
+    private final String image;
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final CUmodule module = new CUmodule();
+    private final cublasHandle cublas = new cublasHandle();
+    private final Pointer stagingHost = new Pointer();
+    private final FloatBuffer staging;
+    private final ByteBuffer stagingBytes;
+    private final float[] alpha = new float[1];
+    private final float[] beta = new float[1];
+    private final Pointer alphaPointer = Pointer.to(alpha);
+    private final Pointer betaPointer = Pointer.to(beta);
+    private final Deque<Runnable> release = new ArrayDeque<>();
+    private long bytesInUse;
+    private int allocations;
+    private boolean closed;
+
+    /** A CUdeviceptr whose raw address we can read (kernel arguments are raw u64 addresses). */
+    private static final class AddressablePointer extends CUdeviceptr {
+        long address() {
+            return getNativePointer() + getByteOffset();
+        }
+    }
+
+    private record Launch(CUfunction function, Pointer params) {
+    }
+
+    JCudaDevice(int ordinal) {
+        this.ordinal = ordinal;
+        try {
+            check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
+            byte[] nameBytes = new byte[256];
+            check(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
+            String n = new String(nameBytes, java.nio.charset.StandardCharsets.US_ASCII);
+            name = n.indexOf(0) >= 0 ? n.substring(0, n.indexOf(0)) : n;
+            int[] v = {0};
+            check(JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device), "cuDeviceGetAttribute");
+            ccMajor = v[0];
+            check(JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device), "cuDeviceGetAttribute");
+            ccMinor = v[0];
+
+            check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
+            release.push(() -> JCudaDriver.cuDevicePrimaryCtxRelease(device));
+            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            release.push(() -> JCudaDriver.cuStreamDestroy(stream));
+
+            image = loadModule();
+            release.push(() -> JCudaDriver.cuModuleUnload(module));
+
+            checkBlas(JCublas2.cublasCreate(cublas), "cublasCreate");
+            release.push(() -> JCublas2.cublasDestroy(cublas));
+            checkBlas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
+
+            check(JCudaDriver.cuMemAllocHost(stagingHost, STAGING_FLOATS * 4L), "cuMemAllocHost(" + STAGING_FLOATS * 4L + " bytes)");
+            release.push(() -> JCudaDriver.cuMemFreeHost(stagingHost));
+            stagingBytes = stagingHost.getByteBuffer(0, STAGING_FLOATS * 4L).order(ByteOrder.nativeOrder());
+            staging = stagingBytes.asFloatBuffer();
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Fatbin first (SASS for sm_80/sm_90), then the PTX that suits the device. */
+    private String loadModule() {
+        byte[] fatbin = KernelImages.read(KernelImages.FATBIN);
+        if (fatbin == null) {
+            throw new CudaException("jar built without CUDA kernels: " + KernelImages.FATBIN + " is missing");
+        }
+        int rc = JCudaDriver.cuModuleLoadData(module, fatbin);
+        if (rc == CUresult.CUDA_SUCCESS) {
+            return "fatbin";
+        }
+        String ptxName = ccMajor >= 9 ? KernelImages.PTX_90 : KernelImages.PTX_80;
+        byte[] ptx = KernelImages.read(ptxName);
+        int rcPtx = ptx == null ? CUresult.CUDA_ERROR_FILE_NOT_FOUND : JCudaDriver.cuModuleLoadData(module, ptx);
+        if (rcPtx == CUresult.CUDA_SUCCESS) {
+            return "ptx";
+        }
+        int[] version = {0};
+        JCudaDriver.cuDriverGetVersion(version);
+        throw new CudaException("kernel image not loadable on " + name + " (sm_" + ccMajor + ccMinor + ", driver "
+                + CudaProbe.driverVersion(version[0]) + "): fatbin " + CUresult.stringFor(rc) + ", " + ptxName + " "
+                + CUresult.stringFor(rcPtx) + " (the fatbin has SASS for sm_80/sm_90 only; its PTX needs a CUDA 13 driver)");
+    }
+
+    @Override
+    public String describe() {
+        long[] free = {0};
+        long[] total = {0};
+        JCudaDriver.cuMemGetInfo(free, total);
+        int[] version = {0};
+        JCudaDriver.cuDriverGetVersion(version);
+        return "cuda:" + ordinal + " " + name + " (sm_" + ccMajor + ccMinor + ", " + (total[0] >> 20) + " MiB, driver "
+                + CudaProbe.driverVersion(version[0]) + ", kernels from " + image + ")";
+    }
+
+    @Override
+    public DeviceView allocate(CudaStorage owner, long bytes, String label) {
+        AddressablePointer p = new AddressablePointer();
+        long request = Math.max(bytes, 4);
+        int rc = JCudaDriver.cuMemAlloc(p, request);
+        if (rc != CUresult.CUDA_SUCCESS) {
+            long[] free = {0};
+            long[] total = {0};
+            JCudaDriver.cuMemGetInfo(free, total);
+            throw new CudaException("cuda allocate '" + label + "': " + request + " bytes requested, " + bytesInUse
+                    + " bytes in use by this backend in " + allocations + " allocations, device free " + free[0]
+                    + " of " + total[0] + " bytes: " + CUresult.stringFor(rc));
+        }
+        bytesInUse += request;
+        allocations++;
+        check(JCudaDriver.cuMemsetD32Async(p, 0, request / 4, stream), "cuMemsetD32Async('" + label + "')");
+        DeviceView v = new DeviceView(owner, p.address(), 0, bytes / 4);
+        v.handle = p;
+        return v;
+    }
+
+    @Override
+    public void free(DeviceView root) {
+        if (closed) {
+            return; // the context is gone and took the memory with it
+        }
+        check(JCudaDriver.cuMemFree((CUdeviceptr) root.handle), "cuMemFree('" + root.storage.label() + "')");
+        bytesInUse -= Math.max(root.floats * 4, 4);
+        allocations--;
+    }
+
+    private static CUdeviceptr pointer(DeviceView v) {
+        Object h = v.handle;
+        if (h == null) {
+            CUdeviceptr base = (CUdeviceptr) v.storage.root().handle;
+            h = v.byteOffset == 0 ? base : base.withByteOffset(v.byteOffset);
+            v.handle = h;
+        }
+        return (CUdeviceptr) h;
+    }
+
+    @Override
+    public void upload(float[] src, int srcOffset, DeviceView dst, int count) {
+        for (int done = 0; done < count; ) {
+            int chunk = Math.min(count - done, STAGING_FLOATS);
+            staging.put(0, src, srcOffset + done, chunk);
+            CUdeviceptr d = done == 0 ? pointer(dst) : pointer(dst).withByteOffset(done * 4L);
+            check(JCudaDriver.cuMemcpyHtoDAsync(d, stagingHost, chunk * 4L, stream), "cuMemcpyHtoDAsync");
+            synchronize(); // the staging buffer is reused by the next chunk or call
+            done += chunk;
+        }
+    }
+
+    @Override
+    public void download(DeviceView src, float[] dst, int dstOffset, int count) {
+        for (int done = 0; done < count; ) {
+            int chunk = Math.min(count - done, STAGING_FLOATS);
+            CUdeviceptr s = done == 0 ? pointer(src) : pointer(src).withByteOffset(done * 4L);
+            check(JCudaDriver.cuMemcpyDtoHAsync(stagingHost, s, chunk * 4L, stream), "cuMemcpyDtoHAsync");
+            synchronize();
+            staging.get(0, dst, dstOffset + done, chunk);
+            done += chunk;
+        }
+    }
+
+    @Override
+    public double downloadDouble(DeviceView src) {
+        check(JCudaDriver.cuMemcpyDtoHAsync(stagingHost, pointer(src), 8, stream), "cuMemcpyDtoHAsync");
+        synchronize();
+        return stagingBytes.getDouble(0);
+    }
+
+    @Override
+    public void fill32(DeviceView dst, int bits, int count) {
+        check(JCudaDriver.cuMemsetD32Async(pointer(dst), bits, count, stream), "cuMemsetD32Async");
+    }
+
+    @Override
+    public void copy(DeviceView src, DeviceView dst, int count) {
+        check(JCudaDriver.cuMemcpyDtoDAsync(pointer(dst), pointer(src), count * 4L, stream), "cuMemcpyDtoDAsync");
+    }
+
+    @Override
+    public void launch(Kernel kernel, int gridX, int gridY, int blockX, int blockY) {
+        Launch l = (Launch) kernel.deviceHandle;
+        if (l == null) {
+            CUfunction f = new CUfunction();
+            check(JCudaDriver.cuModuleGetFunction(f, module, kernel.signature.name()),
+                    "cuModuleGetFunction(" + kernel.signature.name() + ")");
+            NativePointerObject[] params = new NativePointerObject[kernel.holders.length];
+            for (int i = 0; i < params.length; i++) {
+                Object h = kernel.holders[i];
+                params[i] = h instanceof long[] ls ? Pointer.to(ls) : h instanceof int[] is ? Pointer.to(is) : Pointer.to((float[]) h);
+            }
+            l = new Launch(f, Pointer.to(params));
+            kernel.deviceHandle = l;
+        }
+        int rc = JCudaDriver.cuLaunchKernel(l.function(), gridX, gridY, 1, blockX, blockY, 1, 0, stream, l.params(), null);
+        if (rc != CUresult.CUDA_SUCCESS) {
+            throw new CudaException("cuLaunchKernel(" + kernel.signature.name() + ", grid " + gridX + "x" + gridY
+                    + ", block " + blockX + "x" + blockY + "): " + CUresult.stringFor(rc));
+        }
+    }
+
+    @Override
+    public void sgemm(boolean transFirst, boolean transSecond, int m, int n, int k, float alphaValue,
+                      DeviceView first, int ldFirst, DeviceView second, int ldSecond,
+                      float betaValue, DeviceView c, int ldc) {
+        alpha[0] = alphaValue;
+        beta[0] = betaValue;
+        int status = JCublas2.cublasSgemm(cublas,
+                transFirst ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                transSecond ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                m, n, k, alphaPointer, pointer(first), ldFirst, pointer(second), ldSecond,
+                betaPointer, pointer(c), ldc);
+        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            throw new CudaException("cublasSgemm(m=" + m + ", n=" + n + ", k=" + k + ", lda=" + ldFirst + ", ldb="
+                    + ldSecond + ", ldc=" + ldc + "): " + cublasStatus.stringFor(status));
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        int rc = JCudaDriver.cuStreamSynchronize(stream);
+        if (rc != CUresult.CUDA_SUCCESS) {
+            throw new CudaException("cuStreamSynchronize (an earlier asynchronous launch or copy failed): "
+                    + CUresult.stringFor(rc));
+        }
+    }
+
+    /** Releases in reverse creation order; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!release.isEmpty()) {
+            JCudaDriver.cuStreamSynchronize(stream);
+        }
+        closed = true;
+        while (!release.isEmpty()) {
+            release.pop().run();
+        }
+    }
+
+    private static void check(int rc, String call) {
+        if (rc != CUresult.CUDA_SUCCESS) {
+            throw new CudaException(call + ": " + CUresult.stringFor(rc));
+        }
+    }
+
+    private static void checkBlas(int status, String call) {
+        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            throw new CudaException(call + ": " + cublasStatus.stringFor(status));
+        }
+    }
+}
