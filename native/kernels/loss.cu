@@ -51,7 +51,7 @@ extern "C" __global__ void mse(const float* x, const float* t, float* loss, floa
     }
 }
 
-// loss[b] += lambda·Σ_j |h[b,j]|; dh += gradScale·lambda·sign(h). h, dh are (B, Z).
+// loss[b] += lambda·Σ_j |h[b,j]|; dh += gradScale·lambda·sign(h) if dh != 0. h, dh are (B, Z).
 extern "C" __global__ void l1_penalty(const float* h, float* loss, float* dh,
                                       int rows, int cols, float lambda, float gradScale) {
     __shared__ double s[BN_MAX_BLOCK];
@@ -63,8 +63,10 @@ extern "C" __global__ void l1_penalty(const float* h, float* loss, float* dh,
             int i = r * cols + j;
             float v = h[i];
             acc += (double) fabsf(v);
-            float sign = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f);
-            dh[i] = dh[i] + g * sign;
+            if (dh != 0) {
+                float sign = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f);
+                dh[i] = dh[i] + g * sign;
+            }
         }
         bn_block_reduce(s, acc);
         if (threadIdx.x == 0) {

@@ -2,6 +2,7 @@ package org.bottleneck.cli;
 
 import java.util.concurrent.Callable;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,8 +16,9 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         System.out.println("java      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("cores     " + Runtime.getRuntime().availableProcessors());
+        System.out.println("cuda      " + Backends.cudaStatus());
         try (Backend backend = common.backend()) {
-            System.out.println("backend   " + backend.describe());
+            System.out.println("backend   " + backend.describe() + "  (--device " + common.device + ")");
         }
         return 0;
     }

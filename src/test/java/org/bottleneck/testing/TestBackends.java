@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.cpu.CpuBackend;
+import org.bottleneck.backend.cuda.CudaBackend;
+import org.bottleneck.backend.cuda.CudaProbe;
 
 /**
  * The backends the op tests run on. The CPU backend always exists. A GPU backend is added
@@ -39,8 +41,10 @@ public final class TestBackends {
     private static List<Backend> open() {
         List<Backend> list = new ArrayList<>();
         list.add(new CpuBackend());
-        // CUDA: add here once backend/cuda exists, e.g.
-        //   CudaBackend.tryOpen().ifPresent(list::add);   (returns empty without a device)
+        // CUDA only where a device is usable; the gpu-tagged suite reports the skip and its reason.
+        if (CudaProbe.status().usable()) {
+            list.add(new CudaBackend(0));
+        }
         return List.copyOf(list);
     }
 }

@@ -338,10 +338,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void l1Penalty(Tensor h, float lambda, Tensor loss, Tensor dh, float gradScale) {
-        sameSize("l1Penalty", h, dh);
+        if (dh != null) {
+            sameSize("l1Penalty", h, dh);
+        }
         int rows = h.rows(), cols = h.rowSize();
         checkPerRow("l1Penalty", loss, rows);
-        long ph = addr("l1Penalty", h), pl = addr("l1Penalty", loss), pdh = addr("l1Penalty", dh);
+        long ph = addr("l1Penalty", h), pl = addr("l1Penalty", loss), pdh = addrOrNull("l1Penalty", dh);
         if (rows > 0) {
             l1.begin().ptr(ph).ptr(pl).ptr(pdh).i32(rows).i32(cols).f32(lambda).f32(gradScale)
                     .launch(device, rows, 1, rowBlock(cols), 1);

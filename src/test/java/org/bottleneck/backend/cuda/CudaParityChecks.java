@@ -287,6 +287,10 @@ abstract class CudaParityChecks {
             cuda().l1Penalty(hh.g, 0.3f, loss.g, dh.g, 0.5f);
             loss.check("l1 loss " + tag, 1e-6 * cols, 1e-6);
             dh.check("l1 dh " + tag, 0, 0);
+            // Evaluation form: no gradient buffer, the loss still accumulates.
+            CPU.l1Penalty(hh.c, 0.3f, loss.c, null, 0f);
+            cuda().l1Penalty(hh.g, 0.3f, loss.g, null, 0f);
+            loss.check("l1 loss without dh " + tag, 2e-6 * cols, 1e-6);
         }
     }
 
