@@ -12,7 +12,6 @@ import org.bottleneck.backend.cuda.CudaProbe;
  * process ({@link CudaProbe}) and cached.
  */
 public final class Backends {
-    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
     private Backends() {
@@ -43,7 +42,7 @@ public final class Backends {
             }
         }
         if (FALLBACK_LOGGED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "cuda unavailable: " + reason + "; using cpu");
+            System.err.println("[bottleneck] cuda unavailable: " + reason + "; using cpu");
         }
         return new CpuBackend(threads);
     }

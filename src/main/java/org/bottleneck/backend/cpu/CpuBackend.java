@@ -1,10 +1,5 @@
 package org.bottleneck.backend.cpu;
 
-import static org.bytedeco.openblas.global.openblas.CblasColMajor;
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-
-import java.nio.FloatBuffer;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.GemmMapping;
@@ -16,18 +11,19 @@ import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * The reference and fallback backend: GEMM through OpenBLAS, every other op a plain Java loop
- * over off-heap memory. Each op here is the CPU twin of a CUDA kernel in native/kernels with
- * the same name and semantics (see {@link Backend} for the formulas).
+ * over a float[] (written so the JIT vectorizes it: no per-element dispatch, one activation
+ * per loop). Each op here is the CPU twin of a CUDA kernel in native/kernels with the same name
+ * and semantics (see {@link Backend} for the formulas). Not thread-safe: one backend per thread.
  */
 public final class CpuBackend implements Backend {
     private static int configuredThreads = -1;
 
     private final int threads;
-    private final int[] philoxScratch = new int[4];
+    private final GemmStaging staging = new GemmStaging();
 
     /**
      * @param threads OpenBLAS threads; set once per process (changing it later slowed GEMM
-     *                3–10× in a probe), so a second backend must ask for the same count.
+     *                3–10× in a probe), so a second backend gets the first one's count.
      */
     public CpuBackend(int threads) {
         this.threads = configureThreads(threads);
@@ -55,7 +51,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String describe() {
-        return "cpu: OpenBLAS " + openblas_full.openblas_get_config().getString().trim()
+        return "cpu: " + openblas_full.openblas_get_config().getString().trim()
                 + ", core " + openblas_full.openblas_get_corename().getString()
                 + ", " + threads + " thread" + (threads == 1 ? "" : "s");
     }
@@ -72,216 +68,18 @@ public final class CpuBackend implements Backend {
         return new CpuStorage(this, floats, label);
     }
 
-    /** The positioned buffer of a view, made once per view. */
-    static FloatBuffer buf(Tensor t) {
-        CpuStorage s = (CpuStorage) t.storage();
-        s.buffer(); // throws after close
-        return t.nativeView(CpuBackend::slice);
+    /** The array behind a view; index it from {@link #off}. Throws after close. */
+    private static float[] arr(Tensor t) {
+        return ((CpuStorage) t.storage()).data();
     }
 
-    private static FloatBuffer slice(Tensor t) {
-        FloatBuffer whole = ((CpuStorage) t.storage()).buffer().duplicate();
-        whole.position(Math.toIntExact(t.offset())).limit(Math.toIntExact(t.offset() + t.size()));
-        return whole.slice();
+    private static int off(Tensor t) {
+        return (int) t.offset();
     }
 
     private static void sameSize(String op, Tensor a, Tensor b) {
         if (a.size() != b.size()) {
             throw new IllegalArgumentException(op + ": size mismatch " + a.shape() + " vs " + b.shape());
-        }
-    }
-
-    @Override
-    public void upload(float[] src, int srcOffset, Tensor dst) {
-        FloatBuffer d = buf(dst);
-        int n = dst.length();
-        if (srcOffset < 0 || srcOffset + n > src.length) {
-            throw new IllegalArgumentException("upload: " + n + " floats from offset " + srcOffset
-                    + " of a " + src.length + "-float array");
-        }
-        d.put(0, src, srcOffset, n);
-    }
-
-    @Override
-    public void download(Tensor src, float[] dst, int dstOffset) {
-        FloatBuffer s = buf(src);
-        int n = src.length();
-        if (dstOffset < 0 || dstOffset + n > dst.length) {
-            throw new IllegalArgumentException("download: " + n + " floats to offset " + dstOffset
-                    + " of a " + dst.length + "-float array");
-        }
-        s.get(0, dst, dstOffset, n);
-    }
-
-    @Override
-    public void synchronize() {
-        // CPU ops are synchronous.
-    }
-
-    @Override
-    public void fill(Tensor x, float value) {
-        FloatBuffer b = buf(x);
-        for (int i = 0, n = x.length(); i < n; i++) {
-            b.put(i, value);
-        }
-    }
-
-    @Override
-    public void copy(Tensor src, Tensor dst) {
-        sameSize("copy", src, dst);
-        buf(dst).put(0, buf(src), 0, src.length());
-    }
-
-    @Override
-    public void scale(Tensor x, float alpha) {
-        FloatBuffer b = buf(x);
-        for (int i = 0, n = x.length(); i < n; i++) {
-            b.put(i, b.get(i) * alpha);
-        }
-    }
-
-    @Override
-    public double sumSquares(Tensor x) {
-        FloatBuffer b = buf(x);
-        double s = 0;
-        for (int i = 0, n = x.length(); i < n; i++) {
-            double v = b.get(i);
-            s += v * v;
-        }
-        return s;
-    }
-
-    @Override
-    public void multiply(Tensor a, Tensor b, Tensor out) {
-        sameSize("multiply", a, b);
-        sameSize("multiply", a, out);
-        FloatBuffer pa = buf(a), pb = buf(b), po = buf(out);
-        for (int i = 0, n = a.length(); i < n; i++) {
-            po.put(i, pa.get(i) * pb.get(i));
-        }
-    }
-
-    @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k,
-                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        GemmMapping.check("gemm", m, n, k, a.size(), b.size(), c.size());
-        if (m == 0 || n == 0) {
-            return;
-        }
-        GemmMapping g = GemmMapping.rowMajor(transA, transB, m, n, k);
-        openblas.cblas_sgemm(CblasColMajor,
-                g.transFirst() ? CblasTrans : CblasNoTrans,
-                g.transSecond() ? CblasTrans : CblasNoTrans,
-                g.m(), g.n(), g.k(), alpha,
-                buf(b), g.ldFirst(), buf(a), g.ldSecond(), beta, buf(c), g.ldc());
-    }
-
-    @Override
-    public void biasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
-        sameSize("biasActivationForward", x, y);
-        int cols = bias.length();
-        if (cols == 0 || x.size() % cols != 0) {
-            throw new IllegalArgumentException("biasActivationForward: bias " + bias.shape()
-                    + " does not divide input " + x.shape());
-        }
-        FloatBuffer px = buf(x), pb = buf(bias), py = buf(y);
-        int rows = (int) (x.size() / cols);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int j = 0; j < cols; j++) {
-                py.put(base + j, act.apply(px.get(base + j) + pb.get(j)));
-            }
-        }
-    }
-
-    @Override
-    public void biasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
-        sameSize("biasActivationBackward", y, dy);
-        sameSize("biasActivationBackward", y, dx);
-        int cols = y.rowSize();
-        int rows = y.rows();
-        if (dbias != null && dbias.length() != cols) {
-            throw new IllegalArgumentException("biasActivationBackward: dbias " + dbias.shape()
-                    + " does not match rows of " + y.shape());
-        }
-        FloatBuffer py = buf(y), pdy = buf(dy), pdx = buf(dx);
-        FloatBuffer pdb = dbias == null ? null : buf(dbias);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int j = 0; j < cols; j++) {
-                float g = pdy.get(base + j) * act.derivativeFromOutput(py.get(base + j));
-                pdx.put(base + j, g);
-                if (pdb != null) {
-                    pdb.put(j, pdb.get(j) + g);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void bceWithLogits(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
-        sameSize("bceWithLogits", x, t);
-        int rows = x.rows(), cols = x.rowSize();
-        checkPerRow("bceWithLogits", loss, rows);
-        FloatBuffer px = buf(x), pt = buf(t), pl = buf(loss);
-        FloatBuffer pdx = dx == null ? null : buf(dx);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                float v = px.get(base + j), y = pt.get(base + j);
-                sum += Math.max(v, 0f) - v * y + Math.log1p(Math.exp(-Math.abs(v)));
-                if (pdx != null) {
-                    float s = 1f / (1f + (float) Math.exp(-v));
-                    pdx.put(base + j, gradScale * (s - y));
-                }
-            }
-            pl.put(r, (float) sum);
-        }
-    }
-
-    @Override
-    public void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
-        sameSize("mse", x, t);
-        int rows = x.rows(), cols = x.rowSize();
-        checkPerRow("mse", loss, rows);
-        FloatBuffer px = buf(x), pt = buf(t), pl = buf(loss);
-        FloatBuffer pdx = dx == null ? null : buf(dx);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                float d = px.get(base + j) - pt.get(base + j);
-                sum += (double) d * d;
-                if (pdx != null) {
-                    pdx.put(base + j, gradScale * 2f * d);
-                }
-            }
-            pl.put(r, (float) sum);
-        }
-    }
-
-    @Override
-    public void l1Penalty(Tensor h, float lambda, Tensor loss, Tensor dh, float gradScale) {
-        if (dh != null) {
-            sameSize("l1Penalty", h, dh);
-        }
-        int rows = h.rows(), cols = h.rowSize();
-        checkPerRow("l1Penalty", loss, rows);
-        FloatBuffer ph = buf(h), pl = buf(loss);
-        FloatBuffer pdh = dh == null ? null : buf(dh);
-        float g = gradScale * lambda;
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                float v = ph.get(base + j);
-                sum += Math.abs(v);
-                if (pdh != null) {
-                    pdh.put(base + j, pdh.get(base + j) + g * Math.signum(v));
-                }
-            }
-            pl.put(r, pl.get(r) + (float) (lambda * sum));
         }
     }
 
@@ -292,6 +90,267 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public void upload(float[] src, int srcOffset, Tensor dst) {
+        int n = dst.length();
+        if (srcOffset < 0 || srcOffset + n > src.length) {
+            throw new IllegalArgumentException("upload: " + n + " floats from offset " + srcOffset
+                    + " of a " + src.length + "-float array");
+        }
+        System.arraycopy(src, srcOffset, arr(dst), off(dst), n);
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst, int dstOffset) {
+        int n = src.length();
+        if (dstOffset < 0 || dstOffset + n > dst.length) {
+            throw new IllegalArgumentException("download: " + n + " floats to offset " + dstOffset
+                    + " of a " + dst.length + "-float array");
+        }
+        System.arraycopy(arr(src), off(src), dst, dstOffset, n);
+    }
+
+    @Override
+    public void synchronize() {
+        // CPU ops are synchronous.
+    }
+
+    // ---------------------------------------------------------------- basic
+
+    @Override
+    public void fill(Tensor x, float value) {
+        java.util.Arrays.fill(arr(x), off(x), off(x) + x.length(), value);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        sameSize("copy", src, dst);
+        System.arraycopy(arr(src), off(src), arr(dst), off(dst), src.length());
+    }
+
+    @Override
+    public void scale(Tensor x, float alpha) {
+        float[] a = arr(x);
+        for (int i = off(x), end = i + x.length(); i < end; i++) {
+            a[i] *= alpha;
+        }
+    }
+
+    @Override
+    public double sumSquares(Tensor x) {
+        float[] a = arr(x);
+        double s = 0;
+        for (int i = off(x), end = i + x.length(); i < end; i++) {
+            double v = a[i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    @Override
+    public void multiply(Tensor a, Tensor b, Tensor out) {
+        sameSize("multiply", a, b);
+        sameSize("multiply", a, out);
+        float[] pa = arr(a), pb = arr(b), po = arr(out);
+        int oa = off(a), ob = off(b), oo = off(out);
+        for (int i = 0, n = a.length(); i < n; i++) {
+            po[oo + i] = pa[oa + i] * pb[ob + i];
+        }
+    }
+
+    // ---------------------------------------------------------------- dense
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        GemmMapping.check("gemm", m, n, k, a.size(), b.size(), c.size());
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c.view(0, org.bottleneck.tensor.Shape.of(m * n)), beta);
+            return;
+        }
+        staging.gemm(GemmMapping.rowMajor(transA, transB, m, n, k), alpha,
+                arr(a), off(a), m * k, arr(b), off(b), k * n, beta, arr(c), off(c), m * n);
+    }
+
+    @Override
+    public void biasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
+        sameSize("biasActivationForward", x, y);
+        int cols = bias.length();
+        if (cols == 0 || x.size() % cols != 0) {
+            throw new IllegalArgumentException("biasActivationForward: bias " + bias.shape()
+                    + " does not divide input " + x.shape());
+        }
+        float[] px = arr(x), pb = arr(bias), py = arr(y);
+        int ox = off(x), ob = off(bias), oy = off(y);
+        int rows = (int) (x.size() / cols);
+        for (int r = 0; r < rows; r++) {
+            int bx = ox + r * cols, by = oy + r * cols;
+            switch (act) { // one loop per activation so each one vectorizes
+                case RELU -> {
+                    for (int j = 0; j < cols; j++) {
+                        py[by + j] = Math.max(px[bx + j] + pb[ob + j], 0f);
+                    }
+                }
+                case LEAKY_RELU -> {
+                    for (int j = 0; j < cols; j++) {
+                        float v = px[bx + j] + pb[ob + j];
+                        py[by + j] = v > 0f ? v : Activation.LEAKY_SLOPE * v;
+                    }
+                }
+                case SIGMOID -> {
+                    for (int j = 0; j < cols; j++) {
+                        py[by + j] = (float) (1.0 / (1.0 + Math.exp(-(px[bx + j] + pb[ob + j]))));
+                    }
+                }
+                case TANH -> {
+                    for (int j = 0; j < cols; j++) {
+                        py[by + j] = (float) Math.tanh(px[bx + j] + pb[ob + j]);
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < cols; j++) {
+                        py[by + j] = px[bx + j] + pb[ob + j];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void biasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
+        sameSize("biasActivationBackward", y, dy);
+        sameSize("biasActivationBackward", y, dx);
+        int cols = y.rowSize(), rows = y.rows();
+        if (dbias != null && dbias.length() != cols) {
+            throw new IllegalArgumentException("biasActivationBackward: dbias " + dbias.shape()
+                    + " does not match rows of " + y.shape());
+        }
+        float[] py = arr(y), pdy = arr(dy), pdx = arr(dx);
+        int oy = off(y), ody = off(dy), odx = off(dx);
+        for (int r = 0; r < rows; r++) {
+            int by = oy + r * cols, bdy = ody + r * cols, bdx = odx + r * cols;
+            switch (act) {
+                case RELU -> {
+                    for (int j = 0; j < cols; j++) {
+                        pdx[bdx + j] = py[by + j] > 0f ? pdy[bdy + j] : 0f;
+                    }
+                }
+                case LEAKY_RELU -> {
+                    for (int j = 0; j < cols; j++) {
+                        pdx[bdx + j] = py[by + j] > 0f ? pdy[bdy + j] : Activation.LEAKY_SLOPE * pdy[bdy + j];
+                    }
+                }
+                case SIGMOID -> {
+                    for (int j = 0; j < cols; j++) {
+                        float v = py[by + j];
+                        pdx[bdx + j] = pdy[bdy + j] * (v * (1f - v)); // same rounding as the kernel
+                    }
+                }
+                case TANH -> {
+                    for (int j = 0; j < cols; j++) {
+                        float v = py[by + j];
+                        pdx[bdx + j] = pdy[bdy + j] * (1f - v * v);
+                    }
+                }
+                default -> System.arraycopy(pdy, bdy, pdx, bdx, cols);
+            }
+        }
+        if (dbias != null) { // column sums, row by row so the inner loop vectorizes
+            float[] pdb = arr(dbias);
+            int odb = off(dbias);
+            for (int r = 0; r < rows; r++) {
+                int bdx = odx + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    pdb[odb + j] += pdx[bdx + j];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    @Override
+    public void bceWithLogits(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
+        sameSize("bceWithLogits", x, t);
+        if (dx != null) {
+            sameSize("bceWithLogits", x, dx);
+        }
+        int rows = x.rows(), cols = x.rowSize();
+        checkPerRow("bceWithLogits", loss, rows);
+        float[] px = arr(x), pt = arr(t), pl = arr(loss);
+        float[] pdx = dx == null ? null : arr(dx);
+        int ox = off(x), ot = off(t), ol = off(loss), odx = dx == null ? 0 : off(dx);
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = px[ox + r * cols + j], y = pt[ot + r * cols + j];
+                // e = exp(−|x|) serves both terms: log1p(e) of the stable loss and the sigmoid.
+                double e = Math.exp(-Math.abs(v));
+                sum += Math.max(v, 0f) - (double) v * y + Math.log(1.0 + e);
+                if (pdx != null) {
+                    double s = v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e);
+                    pdx[odx + r * cols + j] = gradScale * (float) (s - y);
+                }
+            }
+            pl[ol + r] = (float) sum;
+        }
+    }
+
+    @Override
+    public void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
+        sameSize("mse", x, t);
+        if (dx != null) {
+            sameSize("mse", x, dx);
+        }
+        int rows = x.rows(), cols = x.rowSize();
+        checkPerRow("mse", loss, rows);
+        float[] px = arr(x), pt = arr(t), pl = arr(loss);
+        float[] pdx = dx == null ? null : arr(dx);
+        int ox = off(x), ot = off(t), ol = off(loss), odx = dx == null ? 0 : off(dx);
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float d = px[ox + r * cols + j] - pt[ot + r * cols + j];
+                sum += (double) d * d;
+                if (pdx != null) {
+                    pdx[odx + r * cols + j] = gradScale * 2f * d;
+                }
+            }
+            pl[ol + r] = (float) sum;
+        }
+    }
+
+    @Override
+    public void l1Penalty(Tensor h, float lambda, Tensor loss, Tensor dh, float gradScale) {
+        if (dh != null) {
+            sameSize("l1Penalty", h, dh);
+        }
+        int rows = h.rows(), cols = h.rowSize();
+        checkPerRow("l1Penalty", loss, rows);
+        float[] ph = arr(h), pl = arr(loss);
+        float[] pdh = dh == null ? null : arr(dh);
+        int oh = off(h), ol = off(loss), odh = dh == null ? 0 : off(dh);
+        float g = gradScale * lambda;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = ph[oh + r * cols + j];
+                sum += Math.abs(v);
+                if (pdh != null) {
+                    pdh[odh + r * cols + j] += g * Math.signum(v);
+                }
+            }
+            pl[ol + r] += (float) (lambda * sum);
+        }
+    }
+
+    // ---------------------------------------------------------------- VAE head
+
     @Override
     public void gaussianLatentForward(Tensor h, boolean sample, long seed, long offset,
                                       Tensor eps, Tensor z, Tensor kl) {
@@ -301,19 +360,20 @@ public final class CpuBackend implements Backend {
                     + z.shape() + " and eps " + eps.shape() + " (B,Z)");
         }
         checkPerRow("gaussianLatentForward", kl, rows);
-        FloatBuffer ph = buf(h), pe = buf(eps), pz = buf(z), pk = buf(kl);
+        float[] ph = arr(h), pe = arr(eps), pz = arr(z), pk = arr(kl);
+        int oh = off(h), oe = off(eps), oz = off(z), ok = off(kl);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int j = 0; j < latent; j++) {
-                float mu = ph.get(r * 2 * latent + j);
-                float lv = ph.get(r * 2 * latent + latent + j);
+                float mu = ph[oh + r * 2 * latent + j];
+                float lv = ph[oh + r * 2 * latent + latent + j];
                 int i = r * latent + j;
                 float e = sample ? Philox.normal(seed, offset + i) : 0f;
-                pe.put(i, e);
-                pz.put(i, mu + (float) Math.exp(0.5f * lv) * e);
+                pe[oe + i] = e;
+                pz[oz + i] = mu + (float) Math.exp(0.5f * lv) * e;
                 sum += 1.0 + lv - (double) mu * mu - Math.exp(lv);
             }
-            pk.put(r, (float) (-0.5 * sum));
+            pk[ok + r] = (float) (-0.5 * sum);
         }
     }
 
@@ -322,31 +382,36 @@ public final class CpuBackend implements Backend {
         sameSize("gaussianLatentBackward", h, dh);
         sameSize("gaussianLatentBackward", eps, dz);
         int rows = h.rows(), latent = h.rowSize() / 2;
-        FloatBuffer ph = buf(h), pe = buf(eps), pdz = buf(dz), pdh = buf(dh);
+        float[] ph = arr(h), pe = arr(eps), pdz = arr(dz), pdh = arr(dh);
+        int oh = off(h), oe = off(eps), odz = off(dz), odh = off(dh);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < latent; j++) {
                 int im = r * 2 * latent + j, il = im + latent, i = r * latent + j;
-                float mu = ph.get(im), lv = ph.get(il), g = pdz.get(i);
+                float mu = ph[oh + im], lv = ph[oh + il], g = pdz[odz + i];
                 float std = (float) Math.exp(0.5f * lv);
-                pdh.put(im, g + klScale * mu);
-                pdh.put(il, 0.5f * g * pe.get(i) * std + 0.5f * klScale * (std * std - 1f));
+                pdh[odh + im] = g + klScale * mu;
+                pdh[odh + il] = 0.5f * g * pe[oe + i] * std + 0.5f * klScale * (std * std - 1f);
             }
         }
     }
 
+    // ---------------------------------------------------------------- randomness
+
     @Override
     public void uniform(Tensor out, long seed, long offset) {
-        FloatBuffer po = buf(out);
+        float[] po = arr(out);
+        int oo = off(out);
         for (int i = 0, n = out.length(); i < n; i++) {
-            po.put(i, Philox.uniform(seed, offset + i));
+            po[oo + i] = Philox.uniform(seed, offset + i);
         }
     }
 
     @Override
     public void normal(Tensor out, long seed, long offset, float mean, float std) {
-        FloatBuffer po = buf(out);
+        float[] po = arr(out);
+        int oo = off(out);
         for (int i = 0, n = out.length(); i < n; i++) {
-            po.put(i, mean + std * Philox.normal(seed, offset + i));
+            po[oo + i] = mean + std * Philox.normal(seed, offset + i);
         }
     }
 
@@ -358,31 +423,36 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
         }
         float keep = 1f / (1f - p);
-        FloatBuffer px = buf(x), pm = buf(mask), py = buf(y);
+        float[] px = arr(x), pm = arr(mask), py = arr(y);
+        int ox = off(x), om = off(mask), oy = off(y);
         for (int i = 0, n = x.length(); i < n; i++) {
             float m = Philox.uniform(seed, offset + i) < p ? 0f : keep;
-            pm.put(i, m);
-            py.put(i, px.get(i) * m);
+            pm[om + i] = m;
+            py[oy + i] = px[ox + i] * m;
         }
     }
 
     @Override
     public void gaussianCorruption(Tensor x, float std, long seed, long offset, Tensor y) {
         sameSize("gaussianCorruption", x, y);
-        FloatBuffer px = buf(x), py = buf(y);
+        float[] px = arr(x), py = arr(y);
+        int ox = off(x), oy = off(y);
         for (int i = 0, n = x.length(); i < n; i++) {
-            py.put(i, px.get(i) + std * Philox.normal(seed, offset + i));
+            py[oy + i] = px[ox + i] + std * Philox.normal(seed, offset + i);
         }
     }
 
     @Override
     public void maskingCorruption(Tensor x, float p, long seed, long offset, Tensor y) {
         sameSize("maskingCorruption", x, y);
-        FloatBuffer px = buf(x), py = buf(y);
+        float[] px = arr(x), py = arr(y);
+        int ox = off(x), oy = off(y);
         for (int i = 0, n = x.length(); i < n; i++) {
-            py.put(i, Philox.uniform(seed, offset + i) < p ? 0f : px.get(i));
+            py[oy + i] = Philox.uniform(seed, offset + i) < p ? 0f : px[ox + i];
         }
     }
+
+    // ---------------------------------------------------------------- optimizers
 
     @Override
     public void adamw(Tensor params, Tensor grads, Tensor m, Tensor v,
@@ -397,15 +467,16 @@ public final class CpuBackend implements Backend {
         float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
         float stepSize = lr / bc1;
         float decay = 1f - lr * weightDecay;
-        FloatBuffer pp = buf(params), pg = buf(grads), pm = buf(m), pv = buf(v);
+        float[] pp = arr(params), pg = arr(grads), pm = arr(m), pv = arr(v);
+        int op = off(params), og = off(grads), om = off(m), ov = off(v);
         for (int i = 0, n = params.length(); i < n; i++) {
-            float g = pg.get(i);
-            float mi = beta1 * pm.get(i) + (1f - beta1) * g;
-            float vi = beta2 * pv.get(i) + (1f - beta2) * g * g;
-            pm.put(i, mi);
-            pv.put(i, vi);
+            float g = pg[og + i];
+            float mi = beta1 * pm[om + i] + (1f - beta1) * g;
+            float vi = beta2 * pv[ov + i] + (1f - beta2) * g * g;
+            pm[om + i] = mi;
+            pv[ov + i] = vi;
             float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-            pp.put(i, pp.get(i) * decay - stepSize * mi / denom);
+            pp[op + i] = pp[op + i] * decay - stepSize * mi / denom;
         }
     }
 
@@ -413,17 +484,18 @@ public final class CpuBackend implements Backend {
     public void sgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay) {
         sameSize("sgd", params, grads);
         sameSize("sgd", params, velocity);
-        FloatBuffer pp = buf(params), pg = buf(grads), pv = buf(velocity);
+        float[] pp = arr(params), pg = arr(grads), pv = arr(velocity);
+        int op = off(params), og = off(grads), ov = off(velocity);
         for (int i = 0, n = params.length(); i < n; i++) {
-            float p = pp.get(i);
-            float b = momentum * pv.get(i) + pg.get(i) + weightDecay * p;
-            pv.put(i, b);
-            pp.put(i, p - lr * b);
+            float p = pp[op + i];
+            float b = momentum * pv[ov + i] + pg[og + i] + weightDecay * p;
+            pv[ov + i] = b;
+            pp[op + i] = p - lr * b;
         }
     }
 
     @Override
     public void close() {
-        // Storages are owned and closed by their creators; nothing process-wide to release.
+        staging.close();
     }
 }

@@ -1,19 +1,18 @@
 package org.bottleneck.backend.cpu;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Storage;
-import org.bytedeco.javacpp.FloatPointer;
 
-/** Off-heap host memory: BLAS reads it in place, Java reads it through a direct FloatBuffer. */
+/**
+ * Host memory as a Java float[]: plain indexed loops over it are vectorized by the JIT (AVX2 /
+ * AVX-512), which a probe measured 8–10× faster than the same loops over off-heap memory.
+ * OpenBLAS reads it through {@link GemmStaging}.
+ */
 final class CpuStorage implements Storage {
     private final CpuBackend backend;
     private final String label;
     private final long size;
-    private FloatPointer pointer;
-    private final FloatBuffer buffer;
+    private float[] data;
 
     CpuStorage(CpuBackend backend, long floats, String label) {
         if (floats > Integer.MAX_VALUE - 64) {
@@ -23,23 +22,21 @@ final class CpuStorage implements Storage {
         this.backend = backend;
         this.label = label;
         this.size = floats;
-        this.pointer = new FloatPointer(floats);
-        if (pointer.isNull()) {
-            throw new OutOfMemoryError("cpu allocate '" + label + "': " + floats * 4 + " bytes failed");
-        }
-        ByteBuffer bytes = pointer.asByteBuffer().order(ByteOrder.nativeOrder());
-        this.buffer = bytes.asFloatBuffer();
-        for (int i = 0; i < floats; i++) {
-            buffer.put(i, 0f);
+        try {
+            this.data = new float[(int) floats];
+        } catch (OutOfMemoryError e) {
+            throw new OutOfMemoryError("cpu allocate '" + label + "': " + floats * 4 + " bytes failed (max heap "
+                    + Runtime.getRuntime().maxMemory() + " bytes; raise -Xmx)");
         }
     }
 
-    /** The whole allocation; callers slice it per tensor view. */
-    FloatBuffer buffer() {
-        if (pointer == null) {
+    /** The whole allocation; tensors index it from their offset. */
+    float[] data() {
+        float[] d = data;
+        if (d == null) {
             throw new IllegalStateException("storage '" + label + "' used after close");
         }
-        return buffer;
+        return d;
     }
 
     @Override
@@ -59,14 +56,11 @@ final class CpuStorage implements Storage {
 
     @Override
     public boolean isClosed() {
-        return pointer == null;
+        return data == null;
     }
 
     @Override
     public void close() {
-        if (pointer != null) {
-            pointer.close();
-            pointer = null;
-        }
+        data = null;
     }
 }
