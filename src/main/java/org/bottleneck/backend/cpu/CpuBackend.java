@@ -39,6 +39,9 @@ public final class CpuBackend implements Backend {
         }
         if (configuredThreads < 0) {
             openblas.blas_set_num_threads(requested);
+            if (CriticalGemm.available()) {
+                CriticalGemm.threads(requested); // the same OpenBLAS, set explicitly through the shim
+            }
             configuredThreads = requested;
         }
         return configuredThreads;
@@ -53,7 +56,8 @@ public final class CpuBackend implements Backend {
     public String describe() {
         return "cpu: " + openblas_full.openblas_get_config().getString().trim()
                 + ", core " + openblas_full.openblas_get_corename().getString()
-                + ", " + threads + " thread" + (threads == 1 ? "" : "s");
+                + ", " + threads + " thread" + (threads == 1 ? "" : "s")
+                + (CriticalGemm.available() ? ", zero-copy GEMM" : ", staged GEMM (" + CriticalGemm.status() + ")");
     }
 
     public int threads() {
@@ -173,8 +177,14 @@ public final class CpuBackend implements Backend {
             scale(c.view(0, org.bottleneck.tensor.Shape.of(m * n)), beta);
             return;
         }
-        staging.gemm(GemmMapping.rowMajor(transA, transB, m, n, k), alpha,
-                arr(a), off(a), m * k, arr(b), off(b), k * n, beta, arr(c), off(c), m * n);
+        GemmMapping g = GemmMapping.rowMajor(transA, transB, m, n, k);
+        if (CriticalGemm.available()) {
+            // Column-major: the first operand is row-major B, the second row-major A.
+            CriticalGemm.sgemm(g.transFirst(), g.transSecond(), g.m(), g.n(), g.k(), alpha,
+                    arr(b), off(b), g.ldFirst(), arr(a), off(a), g.ldSecond(), beta, arr(c), off(c), g.ldc());
+        } else {
+            staging.gemm(g, alpha, arr(a), off(a), m * k, arr(b), off(b), k * n, beta, arr(c), off(c), m * n);
+        }
     }
 
     @Override

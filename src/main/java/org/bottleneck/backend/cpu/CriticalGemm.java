@@ -1,0 +1,64 @@
+package org.bottleneck.backend.cpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * Zero-copy cblas_sgemm on Java arrays through our JNI shim (native/cpu/critical_gemm.c, built
+ * by Maven into the jar): the arrays are pinned, not copied, and OpenBLAS works on them in
+ * place. Probed once; when the shim is absent or cannot bind, {@link #status()} says why and the
+ * CPU backend stages operands through off-heap memory instead ({@link GemmStaging}).
+ */
+final class CriticalGemm {
+    private static final String RESOURCE = "/org/bottleneck/native/libbottleneck_cpu.so";
+    private static final String STATUS = load();
+
+    private CriticalGemm() {
+    }
+
+    /** True when the zero-copy path is usable. */
+    static boolean available() {
+        return STATUS == null;
+    }
+
+    /** Null when available, else why not (for {@code info}). */
+    static String status() {
+        return STATUS;
+    }
+
+    private static String load() {
+        try (InputStream in = CriticalGemm.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return "jar built without the JNI GEMM shim (no C compiler at build time)";
+            }
+            Path tmp = Files.createTempFile("bottleneck_cpu", ".so");
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            System.load(tmp.toAbsolutePath().toString());
+            String jni = Loader.load(openblas.class); // the JNI library JavaCPP loaded; it links OpenBLAS
+            return bind(jni);
+        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+            return "JNI GEMM shim unusable: " + e.getMessage();
+        }
+    }
+
+    /** Resolves cblas_sgemm through the handle of {@code jniLibrary}; null on success, else why. */
+    private static native String bind(String jniLibrary);
+
+    /** openblas_set_num_threads(n) on the OpenBLAS GEMM runs on; returns openblas_get_num_threads(). */
+    static native int threads(int n);
+
+    /**
+     * Column-major sgemm with arguments as {@link org.bottleneck.backend.GemmMapping} gives them;
+     * offsets in floats. The caller checks sizes: the shim does not.
+     */
+    static native void sgemm(boolean transFirst, boolean transSecond, int m, int n, int k, float alpha,
+                             float[] first, int firstOffset, int ldFirst,
+                             float[] second, int secondOffset, int ldSecond,
+                             float beta, float[] c, int cOffset, int ldc);
+}
