@@ -51,7 +51,6 @@ public final class Codec {
     public float[] encode(float[] images, int n) {
         check("images", images.length, (long) n * d);
         float[] codes = new float[n * z];
-        float[] h = new float[0];
         int b = Math.min(n, 1000);
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
@@ -59,9 +58,10 @@ public final class Codec {
             backend.upload(slice(images, from * d, m * d), 0, model.input());
             model.encode();
             int width = model.encoderOutput().rowSize();
-            if (h.length < m * width) {
-                h = new float[m * width];
+            if (hostOut.length < m * width) {
+                hostOut = new float[m * width];
             }
+            float[] h = hostOut;
             backend.download(model.encoderOutput(), h, 0);
             for (int i = 0; i < m; i++) {
                 System.arraycopy(h, i * width, codes, (from + i) * z, z); // mu is the first Z of (mu|logvar)
