@@ -18,10 +18,13 @@
 typedef void (*sgemm_fn)(int order, int transA, int transB, int m, int n, int k, float alpha,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
+typedef void (*sgemv_fn)(int order, int trans, int m, int n, float alpha, const float *a, int lda,
+                         const float *x, int incx, float beta, float *y, int incy);
 typedef void (*set_threads_fn)(int);
 typedef int (*get_threads_fn)(void);
 
 static sgemm_fn sgemm = NULL;
+static sgemv_fn sgemv = NULL;
 static set_threads_fn set_threads = NULL;
 static get_threads_fn get_threads = NULL;
 
@@ -42,10 +45,11 @@ JNIEXPORT jstring JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_bind(JNIE
         return (*env)->NewStringUTF(env, err != NULL ? err : "dlopen failed");
     }
     sgemm = (sgemm_fn) dlsym(handle, "cblas_sgemm");
+    sgemv = (sgemv_fn) dlsym(handle, "cblas_sgemv");
     set_threads = (set_threads_fn) dlsym(handle, "openblas_set_num_threads");
     get_threads = (get_threads_fn) dlsym(handle, "openblas_get_num_threads");
-    if (sgemm == NULL || set_threads == NULL || get_threads == NULL) {
-        return (*env)->NewStringUTF(env, "cblas_sgemm or openblas_{set,get}_num_threads not found in JavaCPP's OpenBLAS");
+    if (sgemm == NULL || sgemv == NULL || set_threads == NULL || get_threads == NULL) {
+        return (*env)->NewStringUTF(env, "cblas_sgemm/sgemv or openblas_{set,get}_num_threads not found in JavaCPP's OpenBLAS");
     }
     return NULL;
 }
@@ -75,4 +79,26 @@ JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_sgemm(
     if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
     if (ps != NULL) (*env)->ReleasePrimitiveArrayCritical(env, second, ps, JNI_ABORT);
     if (pf != NULL) (*env)->ReleasePrimitiveArrayCritical(env, first, pf, JNI_ABORT);
+}
+
+/*
+ * y = alpha·op(A)·x + beta·y, column-major A (rows × cols, leading dimension lda), unit strides.
+ * A GEMM with one output column goes here: OpenBLAS's sgemm packs the whole matrix first, which
+ * made a single-image encode 4× slower than this.
+ */
+JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_sgemv(
+        JNIEnv *env, jclass cls, jboolean trans, jint rows, jint cols, jfloat alpha,
+        jfloatArray a, jint aOffset, jint lda, jfloatArray x, jint xOffset,
+        jfloat beta, jfloatArray y, jint yOffset) {
+    (void) cls;
+    float *pa = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    float *px = (*env)->GetPrimitiveArrayCritical(env, x, NULL);
+    float *py = (*env)->GetPrimitiveArrayCritical(env, y, NULL);
+    if (pa != NULL && px != NULL && py != NULL) {
+        sgemv(COL_MAJOR, trans ? TRANS : NO_TRANS, rows, cols, alpha, pa + aOffset, lda, px + xOffset, 1, beta,
+              py + yOffset, 1);
+    }
+    if (py != NULL) (*env)->ReleasePrimitiveArrayCritical(env, y, py, 0);
+    if (px != NULL) (*env)->ReleasePrimitiveArrayCritical(env, x, px, JNI_ABORT);
+    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
 }

@@ -178,7 +178,13 @@ public final class CpuBackend implements Backend {
             return;
         }
         GemmMapping g = GemmMapping.rowMajor(transA, transB, m, n, k);
-        if (CriticalGemm.available()) {
+        if (CriticalGemm.available() && g.n() == 1) {
+            // One output column (row-major m = 1, e.g. encoding one image): a matrix-vector product.
+            // The vector is row-major A, contiguous whatever transA says; the matrix is row-major B,
+            // stored column-major as (transFirst ? k×m' : m'×k) with leading dimension ldFirst.
+            CriticalGemm.sgemv(g.transFirst(), g.transFirst() ? g.k() : g.m(), g.transFirst() ? g.m() : g.k(),
+                    alpha, arr(b), off(b), g.ldFirst(), arr(a), off(a), beta, arr(c), off(c));
+        } else if (CriticalGemm.available()) {
             // Column-major: the first operand is row-major B, the second row-major A.
             CriticalGemm.sgemm(g.transFirst(), g.transSecond(), g.m(), g.n(), g.k(), alpha,
                     arr(b), off(b), g.ldFirst(), arr(a), off(a), g.ldSecond(), beta, arr(c), off(c), g.ldc());

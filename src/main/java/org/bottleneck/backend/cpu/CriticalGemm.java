@@ -53,6 +53,10 @@ final class CriticalGemm {
     /** openblas_set_num_threads(n) on the OpenBLAS GEMM runs on; returns openblas_get_num_threads(). */
     static native int threads(int n);
 
+    /** Column-major y = alpha·op(A)·x + beta·y with A (rows × cols, lda), unit strides; offsets in floats. */
+    static native void sgemv(boolean trans, int rows, int cols, float alpha, float[] a, int aOffset, int lda,
+                             float[] x, int xOffset, float beta, float[] y, int yOffset);
+
     /**
      * Column-major sgemm with arguments as {@link org.bottleneck.backend.GemmMapping} gives them;
      * offsets in floats. The caller checks sizes: the shim does not.

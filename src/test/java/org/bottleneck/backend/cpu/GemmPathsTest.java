@@ -48,6 +48,47 @@ class GemmPathsTest {
         }
     }
 
+    /** Row-major m = 1 (one image through a Linear) takes the sgemv path; it must match staged sgemm. */
+    @Test
+    void singleRowGemvMatchesStagedGemm() {
+        CpuBackend backend = new CpuBackend();
+        SplittableRandom rnd = new SplittableRandom(11);
+        GemmStaging staging = new GemmStaging();
+        try {
+            for (int[] s : new int[][] {{1, 512, 784}, {1, 7, 13}, {1, 1, 5}}) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    int m = s[0], n = s[1], k = s[2];
+                    float[] a = random(rnd, 3 + m * k), b = random(rnd, 5 + k * n), c = random(rnd, 2 + m * n);
+                    float[] expected = c.clone();
+                    staging.gemm(GemmMapping.rowMajor(ta, tb, m, n, k), 0.5f, a, 3, m * k, b, 5, k * n, 0.25f,
+                            expected, 2, m * n);
+                    try (var sa = backend.allocate(a.length, "a"); var sb = backend.allocate(b.length, "b");
+                         var sc = backend.allocate(c.length, "c")) {
+                        var ta1 = new org.bottleneck.tensor.Tensor(sa, 3, org.bottleneck.tensor.Shape.of(m * k));
+                        var tb1 = new org.bottleneck.tensor.Tensor(sb, 5, org.bottleneck.tensor.Shape.of(k * n));
+                        var tc1 = new org.bottleneck.tensor.Tensor(sc, 2, org.bottleneck.tensor.Shape.of(m * n));
+                        backend.upload(java.util.Arrays.copyOfRange(a, 3, 3 + m * k), 0, ta1);
+                        backend.upload(java.util.Arrays.copyOfRange(b, 5, 5 + k * n), 0, tb1);
+                        backend.upload(java.util.Arrays.copyOfRange(c, 2, 2 + m * n), 0, tc1);
+                        backend.gemm(ta, tb, m, n, k, 0.5f, ta1, tb1, 0.25f, tc1);
+                        float[] got = new float[m * n];
+                        backend.download(tc1, got, 0);
+                        // sgemv and sgemm sum in different orders: 1e-5 relative covers k ≤ 784 terms of |x| ≤ 1
+                        for (int i = 0; i < m * n; i++) {
+                            float e = expected[2 + i];
+                            assertTrue(Math.abs(got[i] - e) <= 1e-5f * (1 + Math.abs(e)),
+                                    "n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " [" + i + "]: " + got[i]
+                                            + " vs " + e);
+                        }
+                    }
+                }
+            }
+        } finally {
+            staging.close();
+        }
+    }
+
     private static float[] random(SplittableRandom rnd, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
