@@ -29,6 +29,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (k < 0 || batch < 1) {
+            throw new IllegalArgumentException("need --k ≥ 0 and --batch ≥ 1, got --k " + k + " --batch " + batch);
+        }
         try (Backend backend = common.backend(); Autoencoder model = ckpt.load(backend)) {
             Dataset test = common.test();
             EvalResult r = Evaluator.evaluate(model, test, batch);
@@ -42,7 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "-ELBO                 %.4f nats/image%n", r.negElbo());
                 if (k > 0) {
                     double nll = Evaluator.importanceSampledNll(model, test, batch, k);
-                    System.out.printf(Locale.ROOT, "NLL (IS, K=%d)        %.4f nats/image%n", k, nll);
+                    System.out.printf(Locale.ROOT, "%-22s%.4f nats/image%n", "NLL (IS, K=" + k + ")", nll);
                 }
             }
             if (model.config().l1() > 0) {

@@ -98,7 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of every random draw. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--out", description = "Output folder. Default: runs/<model>.")
+    @Option(names = "--out", description = "Output folder. Default: runs/<model>, or the folder of --resume.")
     Path out;
 
     @Option(names = "--resume", description = "Continue from a last.safetensors exactly as if never stopped (--epochs may raise the total).")
@@ -115,7 +115,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path outDir = out != null ? out : Path.of("runs", model);
+        // A resumed run continues in its own folder unless told otherwise.
+        Path outDir = out != null ? out
+                : resume != null && resume.toAbsolutePath().getParent() != null ? resume.toAbsolutePath().getParent()
+                : Path.of("runs", model);
         try (Backend backend = common.backend()) {
             Dataset train = CommonOptions.limit(Mnist.load(common.dataDir(), true), trainLimit);
             Dataset test = common.test();
