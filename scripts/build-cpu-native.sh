@@ -7,7 +7,10 @@ set -euo pipefail
 out_dir=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 cc_bin=$(command -v cc || command -v gcc || true)
-java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+java_home=${JAVA_HOME:-}
+if [[ ! -f "$java_home/include/jni.h" ]] && command -v javac >/dev/null; then
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")  # the JDK Maven compiles with
+fi
 if [[ -z "$cc_bin" || ! -f "$java_home/include/jni.h" ]]; then
     echo "[bottleneck] no C compiler or JNI headers: CPU GEMM will stage operands (slower)"
     exit 0
