@@ -185,15 +185,17 @@ public final class Autoencoder implements AutoCloseable {
     // ------------------------------------------------------------------ passes
 
     /**
-     * Forward + loss + backward for the batch in {@link #input()}. Gradients are zeroed first;
-     * afterwards they hold d(mean loss)/dθ. The per-sample losses stay on the backend
+     * Forward + loss + backward for the batch in {@link #input()}. Afterwards the gradients hold
+     * d(mean loss)/dθ of this batch (previous contents are overwritten). The per-sample losses stay on the backend
      * ({@link #reconLoss()}, {@link #klLoss()}, {@link #penaltyLoss()}).
      *
      * @param step global step number; fixes every random draw of this step
      */
     public void trainStep(long step) {
-        backend.fill(params.grads(), 0f);
         forward(pass.set(true, true, step), true);
+        // Every parameter gets exactly one gradient contribution per step, so backward writes
+        // the gradients instead of adding to a zeroed buffer (same values, one pass fewer).
+        pass.overwriteGradients(true);
         Tensor dz = decoder.backward(dOut, pass);
         if (config.l1() > 0) {
             backend.l1Penalty(code, (float) config.l1(), penalty, dz, 1f / batch);

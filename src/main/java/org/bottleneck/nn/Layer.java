@@ -15,7 +15,8 @@ import org.bottleneck.tensor.Tensor;
  *       called twice per plan (a sizing pass, then the real one) and again when the batch size
  *       changes. Nothing is allocated after that.</li>
  *   <li>{@link #forward} saves what backward needs; {@link #backward} returns dL/dx and
- *       <em>accumulates</em> into the parameter gradients.</li>
+ *       <em>accumulates</em> into the parameter gradients (or writes them, when the pass says
+ *       {@link Pass#overwritesGradients()}).</li>
  * </ol>
  */
 public interface Layer {

@@ -94,8 +94,12 @@ public final class Linear implements Layer {
     @Override
     public Tensor backward(Tensor dy, Pass pass) {
         int batch = dy.rows();
+        boolean overwrite = pass.overwritesGradients();
+        if (overwrite) {
+            backend.fill(dBias, 0f); // (out) floats; the bias gradient op adds
+        }
         backend.biasActivationBackward(y, dy, act, dy, dBias);
-        backend.gemm(true, false, out, in, batch, 1f, dy, x, 1f, dWeight);
+        backend.gemm(true, false, out, in, batch, 1f, dy, x, overwrite ? 0f : 1f, dWeight);
         if (dx != null) {
             backend.gemm(false, false, batch, in, out, 1f, dy, weight, 0f, dx);
         }

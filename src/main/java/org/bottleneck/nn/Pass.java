@@ -9,13 +9,29 @@ public final class Pass {
     private boolean training;
     private boolean sample;
     private long step;
+    private boolean overwriteGradients;
 
-    /** Mutable and reused so the hot path allocates nothing. */
+    /** Mutable and reused so the hot path allocates nothing. Backward accumulates gradients. */
     public Pass set(boolean training, boolean sample, long step) {
         this.training = training;
         this.sample = sample;
         this.step = step;
+        this.overwriteGradients = false;
         return this;
+    }
+
+    /**
+     * Lets backward write parameter gradients instead of adding to them. Valid when every
+     * parameter receives exactly one contribution per step (no weight sharing), as in our
+     * models: the gradient buffer then needs no zeroing pass (1.1M floats per step).
+     */
+    public Pass overwriteGradients(boolean overwrite) {
+        this.overwriteGradients = overwrite;
+        return this;
+    }
+
+    public boolean overwritesGradients() {
+        return overwriteGradients;
     }
 
     public boolean training() {

@@ -247,7 +247,8 @@ public final class CpuBackend implements Backend {
                     + " does not match rows of " + y.shape());
         }
         float[] py = arr(y), pdy = arr(dy), pdx = arr(dx);
-        int oy = off(y), ody = off(dy), odx = off(dx);
+        float[] pdb = dbias == null ? null : arr(dbias);
+        int oy = off(y), ody = off(dy), odx = off(dx), odb = dbias == null ? 0 : off(dbias);
         for (int r = 0; r < rows; r++) {
             int by = oy + r * cols, bdy = ody + r * cols, bdx = odx + r * cols;
             switch (act) {
@@ -275,12 +276,7 @@ public final class CpuBackend implements Backend {
                 }
                 default -> System.arraycopy(pdy, bdy, pdx, bdx, cols);
             }
-        }
-        if (dbias != null) { // column sums, row by row so the inner loop vectorizes
-            float[] pdb = arr(dbias);
-            int odb = off(dbias);
-            for (int r = 0; r < rows; r++) {
-                int bdx = odx + r * cols;
+            if (pdb != null) { // bias gradient from the row just written, while it is in L1
                 for (int j = 0; j < cols; j++) {
                     pdb[odb + j] += pdx[bdx + j];
                 }
@@ -314,9 +310,9 @@ public final class CpuBackend implements Backend {
                     sum += Math.log(product);
                     product = 1;
                 }
-                if (pdx != null) {
-                    double s = v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e);
-                    pdx[odx + r * cols + j] = gradScale * (float) (s - y);
+                if (pdx != null) { // sigmoid in float, as the kernel computes it, from the same e
+                    float ef = (float) e, inv = 1f / (1f + ef);
+                    pdx[odx + r * cols + j] = gradScale * ((v >= 0f ? inv : ef * inv) - y);
                 }
             }
             pl[ol + r] = (float) (sum + Math.log(product));
