@@ -310,9 +310,9 @@ public final class CpuBackend implements Backend {
                     sum += Math.log(product);
                     product = 1;
                 }
-                if (pdx != null) { // sigmoid in float, as the kernel computes it, from the same e
-                    float ef = (float) e, inv = 1f / (1f + ef);
-                    pdx[odx + r * cols + j] = gradScale * ((v >= 0f ? inv : ef * inv) - y);
+                if (pdx != null) {
+                    double s = v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e);
+                    pdx[odx + r * cols + j] = gradScale * (float) (s - y);
                 }
             }
             pl[ol + r] = (float) (sum + Math.log(product));
