@@ -1,6 +1,7 @@
 package org.bottleneck.backend.cpu;
 
 import org.bottleneck.backend.Activation;
+import org.bottleneck.backend.AdamWStep;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.GemmMapping;
 import org.bottleneck.backend.Philox;
@@ -478,13 +479,10 @@ public final class CpuBackend implements Backend {
         sameSize("adamw", params, grads);
         sameSize("adamw", params, m);
         sameSize("adamw", params, v);
-        if (step < 1) {
-            throw new IllegalArgumentException("adamw: step must start at 1, got " + step);
-        }
-        float bc1 = (float) (1.0 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
-        float stepSize = lr / bc1;
-        float decay = 1f - lr * weightDecay;
+        AdamWStep.checkStep(step);
+        float stepSize = AdamWStep.stepSize(lr, beta1, step); // the same constants on both backends
+        float bc2Sqrt = AdamWStep.bc2Sqrt(beta2, step);
+        float decay = AdamWStep.decay(lr, weightDecay);
         float[] pp = arr(params), pg = arr(grads), pm = arr(m), pv = arr(v);
         int op = off(params), og = off(grads), om = off(m), ov = off(v), n = params.length();
         if (op == og && op == om && op == ov) {

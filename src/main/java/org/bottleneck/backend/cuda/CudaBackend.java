@@ -3,6 +3,7 @@ package org.bottleneck.backend.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import org.bottleneck.backend.Activation;
+import org.bottleneck.backend.AdamWStep;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.GemmMapping;
 import org.bottleneck.backend.Storage;
@@ -458,14 +459,10 @@ public final class CudaBackend implements Backend {
         sameSize("adamw", params, grads);
         sameSize("adamw", params, m);
         sameSize("adamw", params, v);
-        if (step < 1) {
-            throw new IllegalArgumentException("adamw: step must start at 1, got " + step);
-        }
-        // The step constants, computed exactly as CpuBackend.adamw computes them.
-        float bc1 = (float) (1.0 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
-        float stepSize = lr / bc1;
-        float decay = 1f - lr * weightDecay;
+        AdamWStep.checkStep(step);
+        float stepSize = AdamWStep.stepSize(lr, beta1, step); // the same constants on both backends
+        float bc2Sqrt = AdamWStep.bc2Sqrt(beta2, step);
+        float decay = AdamWStep.decay(lr, weightDecay);
         int n = params.length();
         long pp = addr("adamw", params), pg = addr("adamw", grads), pm = addr("adamw", m), pv = addr("adamw", v);
         if (n > 0) {
