@@ -11,9 +11,10 @@ import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_full;
 
 /**
- * The reference and fallback backend: GEMM through OpenBLAS, every other op a plain Java loop
- * over a float[] (written so the JIT vectorizes it: no per-element dispatch, one activation
- * per loop). Each op here is the CPU twin of a CUDA kernel in native/kernels with the same name
+ * The reference and fallback backend: GEMM through OpenBLAS, every other op a loop over a
+ * float[]: plain Java written so the JIT vectorizes it (no per-element dispatch, one activation
+ * per loop), except the hottest ones ({@link Loops}), which run in C when the native library is
+ * there and in their Java twins otherwise. Each op here is the CPU twin of a CUDA kernel in native/kernels with the same name
  * and semantics (see {@link Backend} for the formulas). Not thread-safe: one backend per thread.
  */
 public final class CpuBackend implements Backend {
@@ -21,6 +22,7 @@ public final class CpuBackend implements Backend {
 
     private final int threads;
     private final GemmStaging staging = new GemmStaging();
+    private final Loops loops = NativeLoops.available() ? new NativeLoops() : new JavaLoops();
 
     /**
      * @param threads OpenBLAS threads; set once per process (changing it later slowed GEMM
@@ -58,7 +60,8 @@ public final class CpuBackend implements Backend {
         return "cpu: " + openblas_full.openblas_get_config().getString().trim()
                 + ", core " + openblas_full.openblas_get_corename().getString()
                 + ", " + threads + " thread" + (threads == 1 ? "" : "s")
-                + (CriticalGemm.available() ? ", zero-copy GEMM" : ", staged GEMM (" + CriticalGemm.status() + ")");
+                + (CriticalGemm.available() ? ", zero-copy GEMM" : ", staged GEMM (" + CriticalGemm.status() + ")")
+                + (loops instanceof NativeLoops ? ", native loops" : ", Java loops");
     }
 
     public int threads() {
@@ -202,40 +205,8 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("biasActivationForward: bias " + bias.shape()
                     + " does not divide input " + x.shape());
         }
-        float[] px = arr(x), pb = arr(bias), py = arr(y);
-        int ox = off(x), ob = off(bias), oy = off(y);
-        int rows = (int) (x.size() / cols);
-        for (int r = 0; r < rows; r++) {
-            int bx = ox + r * cols, by = oy + r * cols;
-            switch (act) { // one loop per activation so each one vectorizes
-                case RELU -> {
-                    for (int j = 0; j < cols; j++) {
-                        py[by + j] = Math.max(px[bx + j] + pb[ob + j], 0f);
-                    }
-                }
-                case LEAKY_RELU -> {
-                    for (int j = 0; j < cols; j++) {
-                        float v = px[bx + j] + pb[ob + j];
-                        py[by + j] = v > 0f ? v : Activation.LEAKY_SLOPE * v;
-                    }
-                }
-                case SIGMOID -> {
-                    for (int j = 0; j < cols; j++) {
-                        py[by + j] = (float) (1.0 / (1.0 + Math.exp(-(px[bx + j] + pb[ob + j]))));
-                    }
-                }
-                case TANH -> {
-                    for (int j = 0; j < cols; j++) {
-                        py[by + j] = (float) Math.tanh(px[bx + j] + pb[ob + j]);
-                    }
-                }
-                default -> {
-                    for (int j = 0; j < cols; j++) {
-                        py[by + j] = px[bx + j] + pb[ob + j];
-                    }
-                }
-            }
-        }
+        loops.biasActivationForward(arr(x), off(x), arr(bias), off(bias), arr(y), off(y),
+                (int) (x.size() / cols), cols, act);
     }
 
     @Override
@@ -247,42 +218,8 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("biasActivationBackward: dbias " + dbias.shape()
                     + " does not match rows of " + y.shape());
         }
-        float[] py = arr(y), pdy = arr(dy), pdx = arr(dx);
-        float[] pdb = dbias == null ? null : arr(dbias);
-        int oy = off(y), ody = off(dy), odx = off(dx), odb = dbias == null ? 0 : off(dbias);
-        for (int r = 0; r < rows; r++) {
-            int by = oy + r * cols, bdy = ody + r * cols, bdx = odx + r * cols;
-            switch (act) {
-                case RELU -> {
-                    for (int j = 0; j < cols; j++) {
-                        pdx[bdx + j] = py[by + j] > 0f ? pdy[bdy + j] : 0f;
-                    }
-                }
-                case LEAKY_RELU -> {
-                    for (int j = 0; j < cols; j++) {
-                        pdx[bdx + j] = py[by + j] > 0f ? pdy[bdy + j] : Activation.LEAKY_SLOPE * pdy[bdy + j];
-                    }
-                }
-                case SIGMOID -> {
-                    for (int j = 0; j < cols; j++) {
-                        float v = py[by + j];
-                        pdx[bdx + j] = pdy[bdy + j] * (v * (1f - v)); // same rounding as the kernel
-                    }
-                }
-                case TANH -> {
-                    for (int j = 0; j < cols; j++) {
-                        float v = py[by + j];
-                        pdx[bdx + j] = pdy[bdy + j] * (1f - v * v);
-                    }
-                }
-                default -> System.arraycopy(pdy, bdy, pdx, bdx, cols);
-            }
-            if (pdb != null) { // bias gradient from the row just written, while it is in L1
-                for (int j = 0; j < cols; j++) {
-                    pdb[odb + j] += pdx[bdx + j];
-                }
-            }
-        }
+        loops.biasActivationBackward(arr(y), off(y), arr(dy), off(dy), arr(dx), off(dx),
+                dbias == null ? null : arr(dbias), dbias == null ? 0 : off(dbias), rows, cols, act);
     }
 
     // ---------------------------------------------------------------- losses
@@ -295,29 +232,8 @@ public final class CpuBackend implements Backend {
         }
         int rows = x.rows(), cols = x.rowSize();
         checkPerRow("bceWithLogits", loss, rows);
-        float[] px = arr(x), pt = arr(t), pl = arr(loss);
-        float[] pdx = dx == null ? null : arr(dx);
-        int ox = off(x), ot = off(t), ol = off(loss), odx = dx == null ? 0 : off(dx);
-        for (int r = 0; r < rows; r++) {
-            double sum = 0;
-            double product = 1; // Π(1 + e) over up to 32 pixels: each factor is in (1, 2], so no overflow
-            for (int j = 0; j < cols; j++) {
-                float v = px[ox + r * cols + j], y = pt[ot + r * cols + j];
-                // e = exp(−|x|) serves both terms: log1p(e) of the stable loss and the sigmoid.
-                double e = Math.exp(-Math.abs(v));
-                sum += Math.max(v, 0f) - (double) v * y;
-                product *= 1.0 + e;
-                if ((j & 31) == 31) { // Σ log(1+e) as one log per 32 pixels: log is the costly part
-                    sum += Math.log(product);
-                    product = 1;
-                }
-                if (pdx != null) {
-                    double s = v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e);
-                    pdx[odx + r * cols + j] = gradScale * (float) (s - y);
-                }
-            }
-            pl[ol + r] = (float) (sum + Math.log(product));
-        }
+        loops.bceWithLogits(arr(x), off(x), arr(t), off(t), arr(loss), off(loss),
+                dx == null ? null : arr(dx), dx == null ? 0 : off(dx), rows, cols, gradScale);
     }
 
     @Override

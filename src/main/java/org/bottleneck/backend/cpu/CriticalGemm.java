@@ -1,10 +1,5 @@
 package org.bottleneck.backend.cpu;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
@@ -15,8 +10,7 @@ import org.bytedeco.openblas.global.openblas;
  * CPU backend stages operands through off-heap memory instead ({@link GemmStaging}).
  */
 final class CriticalGemm {
-    private static final String RESOURCE = "/org/bottleneck/native/libbottleneck_cpu.so";
-    private static final String STATUS = load();
+    private static final String STATUS = bindOpenBlas();
 
     private CriticalGemm() {
     }
@@ -31,18 +25,14 @@ final class CriticalGemm {
         return STATUS;
     }
 
-    private static String load() {
-        try (InputStream in = CriticalGemm.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                return "jar built without the JNI GEMM shim (no C compiler at build time)";
-            }
-            Path tmp = Files.createTempFile("bottleneck_cpu", ".so");
-            tmp.toFile().deleteOnExit();
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            System.load(tmp.toAbsolutePath().toString());
+    private static String bindOpenBlas() {
+        if (NativeLibrary.status() != null) {
+            return NativeLibrary.status();
+        }
+        try {
             String jni = Loader.load(openblas.class); // the JNI library JavaCPP loaded; it links OpenBLAS
             return bind(jni);
-        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+        } catch (UnsatisfiedLinkError e) {
             return "JNI GEMM shim unusable: " + e.getMessage();
         }
     }
