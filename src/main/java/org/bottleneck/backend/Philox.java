@@ -118,6 +118,34 @@ public final class Philox {
         }
     }
 
+    /**
+     * Writes normals offset..offset+count of the stream to {@code out[from..from+count)}, the
+     * same floats as {@link #normal} gives one by one, at a fraction of the cost: one Philox
+     * block per four normals (normal(n) draws on words n&amp;~1 and n|1, which share a block)
+     * and one logarithm per pair. {@code scratch} is an int[4] so the caller avoids allocation.
+     */
+    public static void fillNormal(long seed, long offset, float[] out, int from, int count, int[] scratch) {
+        int k0 = (int) seed, k1 = (int) (seed >>> 32);
+        long end = offset + count;
+        for (long n = offset & ~1L; n < end; ) {
+            long blk = n >>> 2;
+            scratch[0] = (int) blk; scratch[1] = (int) (blk >>> 32); scratch[2] = 0; scratch[3] = 0;
+            block(scratch, k0, k1);
+            for (long blockEnd = Math.min((blk + 1) * 4, end); n < blockEnd; n += 2) {
+                boolean low = (n & 3) == 0; // words (0, 1) or (2, 3) of the block
+                float u1 = toUniform(low ? scratch[0] : scratch[2]), u2 = toUniform(low ? scratch[1] : scratch[3]);
+                double r = Math.sqrt(-2.0 * Math.log(u1)); // as in boxMuller
+                double theta = 2.0 * Math.PI * u2;
+                if (n >= offset) {
+                    out[from + (int) (n - offset)] = (float) (r * Math.cos(theta));
+                }
+                if (n + 1 < end) {
+                    out[from + (int) (n + 1 - offset)] = (float) (r * Math.sin(theta));
+                }
+            }
+        }
+    }
+
     /** A well-mixed 64-bit seed for a sub-stream (layer, purpose) of a run seed (SplitMix64). */
     public static long derive(long seed, long stream) {
         long z = seed + 0x9E3779B97F4A7C15L * (stream + 1);

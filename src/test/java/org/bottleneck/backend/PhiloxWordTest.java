@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Philox#word} (rounds on locals) agrees with {@link Philox#block} (rounds on an int[4]). */
+/**
+ * The fast paths agree with the definitions: {@link Philox#word} (rounds on locals) with
+ * {@link Philox#block} (rounds on an int[4]), {@link Philox#fillNormal} with {@link Philox#normal}.
+ */
 class PhiloxWordTest {
 
     @Test
@@ -19,6 +22,25 @@ class PhiloxWordTest {
                     Philox.block(c, (int) seed, (int) (seed >>> 32));
                     assertEquals(c[(int) (n & 3)], Philox.word(seed, n), "seed " + seed + ", n " + n);
                 }
+            }
+        }
+    }
+
+    @Test
+    void fillNormalIsNormalElementByElement() {
+        int[] scratch = new int[4];
+        long seed = Philox.derive(11, 2);
+        // Starts and lengths at every phase of a pair and of a block, including one element alone.
+        for (long start : new long[] {0, 1, 2, 3, 5, 1L << 33}) {
+            for (int count : new int[] {1, 2, 3, 4, 5, 7, 64, 65}) {
+                float[] out = new float[count + 3];
+                out[2 + count] = 42f; // a sentinel after the range
+                Philox.fillNormal(seed, start, out, 2, count, scratch);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(Philox.normal(seed, start + i), out[2 + i], "start " + start + ", i " + i);
+                }
+                assertEquals(0f, out[1], "wrote before the range");
+                assertEquals(42f, out[2 + count], "wrote after the range");
             }
         }
     }

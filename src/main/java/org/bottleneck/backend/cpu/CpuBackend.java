@@ -23,6 +23,8 @@ public final class CpuBackend implements Backend {
     private final int threads;
     private final GemmStaging staging = new GemmStaging();
     private final Loops loops = NativeLoops.available() ? new NativeLoops() : new JavaLoops();
+    private final int[] philoxScratch = new int[4]; // one Philox block, reused (no allocation per op)
+    private final float[] normalChunk = new float[1024]; // normals on their way into an op
 
     /**
      * @param threads OpenBLAS threads; set once per process (changing it later slowed GEMM
@@ -297,14 +299,18 @@ public final class CpuBackend implements Backend {
         checkPerRow("gaussianLatentForward", kl, rows);
         float[] ph = arr(h), pe = arr(eps), pz = arr(z), pk = arr(kl);
         int oh = off(h), oe = off(eps), oz = off(z), ok = off(kl);
+        if (sample) { // eps[i] = normal(seed, offset + i), i over (B,Z)
+            Philox.fillNormal(seed, offset, pe, oe, rows * latent, philoxScratch);
+        } else {
+            java.util.Arrays.fill(pe, oe, oe + rows * latent, 0f);
+        }
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int j = 0; j < latent; j++) {
                 float mu = ph[oh + r * 2 * latent + j];
                 float lv = ph[oh + r * 2 * latent + latent + j];
                 int i = r * latent + j;
-                float e = sample ? Philox.normal(seed, offset + i) : 0f;
-                pe[oe + i] = e;
+                float e = pe[oe + i];
                 pz[oz + i] = mu + (float) Math.exp(0.5f * lv) * e;
                 sum += 1.0 + lv - (double) mu * mu - Math.exp(lv);
             }
@@ -344,9 +350,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void normal(Tensor out, long seed, long offset, float mean, float std) {
         float[] po = arr(out);
-        int oo = off(out);
-        for (int i = 0, n = out.length(); i < n; i++) {
-            po[oo + i] = mean + std * Philox.normal(seed, offset + i);
+        int oo = off(out), n = out.length();
+        Philox.fillNormal(seed, offset, po, oo, n, philoxScratch);
+        for (int i = oo; i < oo + n; i++) {
+            po[i] = mean + std * po[i];
         }
     }
 
@@ -371,9 +378,13 @@ public final class CpuBackend implements Backend {
     public void gaussianCorruption(Tensor x, float std, long seed, long offset, Tensor y) {
         sameSize("gaussianCorruption", x, y);
         float[] px = arr(x), py = arr(y);
-        int ox = off(x), oy = off(y);
-        for (int i = 0, n = x.length(); i < n; i++) {
-            py[oy + i] = px[ox + i] + std * Philox.normal(seed, offset + i);
+        int ox = off(x), oy = off(y), n = x.length();
+        for (int from = 0; from < n; from += normalChunk.length) { // through a chunk: y may be x
+            int count = Math.min(normalChunk.length, n - from);
+            Philox.fillNormal(seed, offset + from, normalChunk, 0, count, philoxScratch);
+            for (int j = 0; j < count; j++) {
+                py[oy + from + j] = px[ox + from + j] + std * normalChunk[j];
+            }
         }
     }
 
