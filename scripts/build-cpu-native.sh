@@ -8,7 +8,7 @@
 #
 # -ffp-contract=off and no -mfma keep float rounding identical to the Java twins (no fused
 # multiply-adds); -fno-trapping-math lets gcc vectorize selects (we never read FP exception
-# flags); the AVX2 code paths come from target_clones in the source, chosen at load time.
+# flags); the AVX-512 and AVX2 code paths come from target_clones in the source, chosen at load time.
 set -euo pipefail
 out_dir=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
