@@ -21,6 +21,7 @@ BATCHES="${BATCHES:-32,128,1024}"
 THREADS="${THREADS:-2}"              # ours: --threads (OpenBLAS threads of our CPU backend)
 TORCH_THREADS="${TORCH_THREADS:-1}"  # PyTorch's best MLP setting here: 1 torch thread …
 TORCH_OPENBLAS="${TORCH_OPENBLAS:-2}" # … with OPENBLAS_NUM_THREADS=2 (shared/DESIGN.md §3)
+TORCH_ADAM="${TORCH_ADAM:-foreach}"   # … and its multi-tensor Adam: as fast or faster here (BENCHMARKS.md)
 WITH_DEFAULT="${WITH_DEFAULT:-0}"    # also PyTorch with its default threads, to show the difference
 TRAIN="${TRAIN:-0}"
 TRAIN_LIMIT="${TRAIN_LIMIT:-0}"
@@ -38,6 +39,7 @@ usage: benchmarks/peers/compare.sh [options]
   --batches LIST    (BATCHES, default $BATCHES)
   --threads N       our CPU threads (THREADS, default $THREADS)
   --with-default    also time PyTorch with its default thread settings (WITH_DEFAULT=1)
+  --torch-adam A    PyTorch's Adam for its best configuration: foreach or default (TORCH_ADAM, default $TORCH_ADAM)
   --train           also train both, alternately, at batch 128 and compare test losses (TRAIN=1)
   --epochs N        training epochs (EPOCHS, default $EPOCHS)
   --train-limit N   train on the first N images only, for smoke tests (TRAIN_LIMIT, 0 = all)
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
     --batches) BATCHES="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --with-default) WITH_DEFAULT=1; shift ;;
+    --torch-adam) TORCH_ADAM="$2"; shift 2 ;;
     --train) TRAIN=1; shift ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
     --train-limit) TRAIN_LIMIT="$2"; shift 2 ;;
@@ -111,7 +114,7 @@ echo "env      $(env | grep -E '^(OPENBLAS|OMP|GOTO|MKL)_' | sort | tr '\n' ' ')
 echo "java     $(java -version 2>&1 | head -1)"
 echo "torch    $(dpkg-query -W -f='${Package} ${Version}' python3-torch 2>/dev/null || "$PY" -c 'import torch; print(torch.__version__)')"
 echo "settings rounds $ROUNDS, steps $STEPS, warmup $WARMUP; ours --device cpu --threads $THREADS;" \
-     "torch set_num_threads($TORCH_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_OPENBLAS" \
+     "torch set_num_threads($TORCH_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_OPENBLAS + Adam $TORCH_ADAM" \
      "$([ "$WITH_DEFAULT" = 1 ] && echo '(+ torch defaults)')"
 
 ours_bench() { # model batch → one CSV row
@@ -119,13 +122,19 @@ ours_bench() { # model batch → one CSV row
     --steps "$STEPS" --warmup "$WARMUP" --csv | tail -n 1
 }
 
-torch_bench() { # model batch torch-threads openblas-threads(empty = unset) → one CSV row
+case "$TORCH_ADAM" in
+  foreach) adam_flag=(--adam-foreach) ;;
+  default) adam_flag=() ;;
+  *) echo "compare.sh: --torch-adam must be foreach or default, got '$TORCH_ADAM'" >&2; exit 2 ;;
+esac
+
+torch_bench() { # model batch torch-threads openblas-threads(empty = unset) [adam flag] → one CSV row
   if [ -n "$4" ]; then
     OPENBLAS_NUM_THREADS="$4" "$PY" "$here/torch_bench.py" --model "$1" --batch "$2" --steps "$STEPS" \
-      --warmup "$WARMUP" --torch-threads "$3" --no-header 2>>"$OUT/torch-config.txt"
+      --warmup "$WARMUP" --torch-threads "$3" --no-header "${@:5}" 2>>"$OUT/torch-config.txt"
   else
     env -u OPENBLAS_NUM_THREADS "$PY" "$here/torch_bench.py" --model "$1" --batch "$2" --steps "$STEPS" \
-      --warmup "$WARMUP" --torch-threads "$3" --no-header 2>>"$OUT/torch-config.txt"
+      --warmup "$WARMUP" --torch-threads "$3" --no-header "${@:5}" 2>>"$OUT/torch-config.txt"
   fi
 }
 
@@ -147,7 +156,7 @@ if [ "$THROUGHPUT" = 1 ]; then
         for impl in "${impls[@]}"; do
           case "$impl" in
             ours) row="$(ours_bench "$m" "$b")" ;;
-            torch-best) row="$(torch_bench "$m" "$b" "$TORCH_THREADS" "$TORCH_OPENBLAS")" ;;
+            torch-best) row="$(torch_bench "$m" "$b" "$TORCH_THREADS" "$TORCH_OPENBLAS" "${adam_flag[@]}")" ;;
             torch-default) row="$(torch_bench "$m" "$b" 0 "")" ;;
           esac
           echo "$impl,$r,$row" >> "$raw"
@@ -188,7 +197,7 @@ EOF
       else
         OPENBLAS_NUM_THREADS="$TORCH_OPENBLAS" "$PY" "$here/torch_bench.py" --mode train --model "$m" \
           --epochs "$EPOCHS" --batch 128 --train-limit "$TRAIN_LIMIT" --test-limit "$TEST_LIMIT" \
-          --torch-threads "$TORCH_THREADS" --json "$tdir/torch-$m.json"
+          --torch-threads "$TORCH_THREADS" "${adam_flag[@]}" --json "$tdir/torch-$m.json"
       fi
     done
   done
