@@ -167,7 +167,7 @@ if [ "$THROUGHPUT" = 1 ]; then
   done
   echo "torch configurations seen:"; sort -u "$OUT/torch-config.txt" | sed 's/^/  /'
   "$PY" "$here/report.py" --raw "$raw" --out "$OUT" --cpu "$cpu_model" --cpus "$cpus" \
-    --threads "$THREADS" --torch-threads "$TORCH_THREADS" --torch-openblas "$TORCH_OPENBLAS"
+    --threads "$THREADS" --torch-threads "$TORCH_THREADS" --torch-openblas "$TORCH_OPENBLAS" --torch-adam "$TORCH_ADAM"
 fi
 
 # ---------------------------------------------------------------- training
