@@ -62,7 +62,8 @@ static inline double exp_nonpositive(double x) {
     return p * scale;
 }
 
-/* y = act(x + bias) for the piecewise-linear activations (identity, ReLU, leaky ReLU). */
+/* y = act(x + bias) for the piecewise-linear activations (identity, ReLU, leaky ReLU); sigmoid
+ * and tanh forward need a double exp/tanh per element and stay in Java (NativeLoops routes them). */
 VECTORIZED static void bias_activation_forward(const float *x, const float *bias, float *y, int rows, int cols,
                                                int act, float slope) {
     for (int r = 0; r < rows; r++) {
@@ -80,7 +81,7 @@ VECTORIZED static void bias_activation_forward(const float *x, const float *bias
                 float v = xr[j] + bias[j];
                 yr[j] = v > 0.0f ? v : slope * v;
             }
-        } else {
+        } else { /* ACT_IDENTITY */
 #pragma GCC ivdep
             for (int j = 0; j < cols; j++) {
                 yr[j] = xr[j] + bias[j];
