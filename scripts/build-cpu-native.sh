@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the CPU backend's native library (native/cpu: the zero-copy GEMM shim and the fused
-# loops) with the system C compiler; Maven runs it in process-resources.
+# Builds the CPU backend's native library (native/cpu: the zero-copy GEMM shim, the fused
+# loops and the thread pool they share) with the system C compiler; Maven runs it in process-resources.
 # Usage: build-cpu-native.sh <output-dir>
 # Without a C compiler or JNI headers it prints one line and exits 0: the CPU backend then
 # stages GEMM operands through off-heap memory and runs the loops' Java twins (slower, same
@@ -22,9 +22,14 @@ if [[ -z "$cc_bin" || ! -f "$java_home/include/jni.h" ]]; then
     exit 0
 fi
 mkdir -p "$out_dir"
-srcs=("$root/native/cpu/critical_gemm.c" "$root/native/cpu/fused_loops.c")
+srcs=("$root"/native/cpu/*.c)
 lib="$out_dir/libbottleneck_cpu.so"
-if [[ ! -f "$lib" || "${srcs[0]}" -nt "$lib" || "${srcs[1]}" -nt "$lib" || "$0" -nt "$lib" ]]; then
+stale=0
+[[ -f "$lib" ]] || stale=1
+for f in "${srcs[@]}" "$root"/native/cpu/*.h "$0"; do
+    if [[ "$f" -nt "$lib" ]]; then stale=1; fi
+done
+if [[ $stale == 1 ]]; then
     "$cc_bin" -O3 -ffp-contract=off -fno-trapping-math -fno-math-errno -fPIC -shared -Wall -Wextra -Werror -std=c11 \
-        -I"$java_home/include" -I"$java_home/include/linux" "${srcs[@]}" -o "$lib" -ldl -lm
+        -I"$java_home/include" -I"$java_home/include/linux" "${srcs[@]}" -o "$lib" -ldl -lm -lpthread
 fi

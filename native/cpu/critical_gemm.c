@@ -8,12 +8,20 @@
  * jniopenblas library (dlsym searches a library's dependencies), so there is no link-time
  * dependency and exactly one OpenBLAS in the process.
  *
+ * OpenBLAS splits a GEMM over its threads as usual, but runs the pieces on our pool
+ * (thread_pool.h) through openblas_set_threads_callback_function (OpenBLAS ≥ 0.3.27): the same
+ * split, so the same bits as OpenBLAS's own workers give, and no second set of threads spinning
+ * on the cores our element-wise loops use. An older OpenBLAS keeps its own workers and the pool
+ * stays at one thread.
+ *
  * Java side: org.bottleneck.backend.cpu.CriticalGemm. Arguments are already column-major
  * (GemmMapping); offsets are in floats.
  */
 #include <dlfcn.h>
 #include <jni.h>
 #include <stddef.h>
+
+#include "thread_pool.h"
 
 typedef void (*sgemm_fn)(int order, int transA, int transB, int m, int n, int k, float alpha,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
@@ -23,10 +31,17 @@ typedef void (*sgemv_fn)(int order, int trans, int m, int n, float alpha, const 
 typedef void (*set_threads_fn)(int);
 typedef int (*get_threads_fn)(void);
 
+/* openblas_set_threads_callback_function's types: OpenBLAS hands over `jobs` job records of
+ * `job_size` bytes each; the caller runs job(i, record i, data) for every i, all at once. */
+typedef void (*openblas_job_fn)(int thread, void *record, int data);
+typedef void (*openblas_threads_fn)(int sync, openblas_job_fn job, int jobs, size_t job_size, void *records, int data);
+typedef void (*set_callback_fn)(openblas_threads_fn);
+
 static sgemm_fn sgemm = NULL;
 static sgemv_fn sgemv = NULL;
 static set_threads_fn set_threads = NULL;
 static get_threads_fn get_threads = NULL;
+static set_callback_fn set_callback = NULL; /* NULL before OpenBLAS 0.3.27 */
 
 enum { COL_MAJOR = 102, NO_TRANS = 111, TRANS = 112 };
 
@@ -48,18 +63,65 @@ JNIEXPORT jstring JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_bind(JNIE
     sgemv = (sgemv_fn) dlsym(handle, "cblas_sgemv");
     set_threads = (set_threads_fn) dlsym(handle, "openblas_set_num_threads");
     get_threads = (get_threads_fn) dlsym(handle, "openblas_get_num_threads");
+    set_callback = (set_callback_fn) dlsym(handle, "openblas_set_threads_callback_function"); /* may be absent */
     if (sgemm == NULL || sgemv == NULL || set_threads == NULL || get_threads == NULL) {
         return (*env)->NewStringUTF(env, "cblas_sgemm/sgemv or openblas_{set,get}_num_threads not found in JavaCPP's OpenBLAS");
     }
     return NULL;
 }
 
-/* Sets the thread count of this OpenBLAS (the one GEMM runs on) and returns what it reports. */
+typedef struct {
+    openblas_job_fn job;
+    char *records;
+    size_t job_size;
+    int data;
+} openblas_jobs;
+
+static void openblas_part(void *arg, int part, int parts) {
+    (void) parts;
+    const openblas_jobs *j = arg;
+    j->job(part, j->records + (size_t) part * j->job_size, j->data);
+}
+
+/* The callback OpenBLAS calls instead of waking its workers. Its jobs wait for each other (a
+ * GEMM's threads share packed panels), so they must run at the same time: pool_run_together.
+ * OpenBLAS's pthreads server only asks for synchronous runs (sync = 1); we run every batch so. */
+static void run_openblas_jobs(int sync, openblas_job_fn job, int jobs, size_t job_size, void *records, int data) {
+    (void) sync;
+    openblas_jobs j = {job, records, job_size, data};
+    pool_run_together(openblas_part, &j, jobs);
+}
+
+/*
+ * Gives OpenBLAS and the pool `n` threads and, where OpenBLAS can take the callback, has it run
+ * its jobs on the pool. Returns OpenBLAS's thread count, or −errno when a pool thread would not
+ * start. Called once, before the first GEMM (OpenBLAS asks for the callback to be set before it
+ * runs anything in parallel).
+ */
 JNIEXPORT jint JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_threads(JNIEnv *env, jclass cls, jint n) {
     (void) env;
     (void) cls;
+    int err = pool_configure(set_callback != NULL ? n : 1);
+    if (err != 0) return -err;
     set_threads(n);
+    if (set_callback != NULL) set_callback(run_openblas_jobs);
     return get_threads();
+}
+
+/* True when OpenBLAS runs its jobs on our pool (threads() has run and OpenBLAS has the callback). */
+JNIEXPORT jboolean JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_sharesPool(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return set_callback != NULL && pool_threads() > 1;
+}
+
+/* For the test that pins the pool to OpenBLAS's own workers: false has OpenBLAS wake its
+ * workers again, true puts the pool back. Only between GEMMs. */
+JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_useSharedPool(JNIEnv *env, jclass cls,
+                                                                                  jboolean on) {
+    (void) env;
+    (void) cls;
+    if (set_callback != NULL) set_callback(on ? run_openblas_jobs : NULL);
 }
 
 JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_CriticalGemm_sgemm(

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "thread_pool.h"
+
 #define VECTORIZED __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 
 enum { ACT_IDENTITY = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_SIGMOID = 3, ACT_TANH = 4 };
@@ -90,12 +92,16 @@ VECTORIZED static void bias_activation_forward(const float *x, const float *bias
     }
 }
 
-/* dx = dy ⊙ act'(y), then dbias += Σ_rows dx (row by row, as the Java twin adds). */
+/*
+ * dx = dy ⊙ act'(y), then dbias += Σ_rows dx (row by row, as the Java twin adds), over the
+ * first `cols` columns of rows `stride` floats apart: a column slab, so that threads sharing the
+ * work each own their slice of dbias and add to it in the same order as one thread would.
+ */
 VECTORIZED static void bias_activation_backward(const float *y, const float *dy, float *dx, float *dbias, int rows,
-                                                int cols, int act, float slope) {
+                                                int cols, int stride, int act, float slope) {
     for (int r = 0; r < rows; r++) {
-        const float *yr = y + (int64_t) r * cols, *dyr = dy + (int64_t) r * cols;
-        float *dxr = dx + (int64_t) r * cols;
+        const float *yr = y + (int64_t) r * stride, *dyr = dy + (int64_t) r * stride;
+        float *dxr = dx + (int64_t) r * stride;
         switch (act) {
             case ACT_RELU:
 #pragma GCC ivdep
@@ -179,6 +185,85 @@ VECTORIZED static void bce_with_logits(const float *x, const float *t, float *lo
     }
 }
 
+/*
+ * AdamW over n parameters, as the Java twin computes it (same float operations in the same
+ * order): m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g·g; p = p·decay − stepSize·m / (√v / bc2Sqrt + eps).
+ */
+VECTORIZED static void adamw(float *p, const float *g, float *m, float *v, long n, float beta1, float beta2, float eps,
+                             float decay, float step_size, float bc2_sqrt) {
+    const float one_minus_beta1 = 1.0f - beta1, one_minus_beta2 = 1.0f - beta2;
+#pragma GCC ivdep
+    for (long i = 0; i < n; i++) {
+        float gi = g[i];
+        float mi = beta1 * m[i] + one_minus_beta1 * gi;
+        float vi = beta2 * v[i] + one_minus_beta2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        float denom = sqrtf(vi) / bc2_sqrt + eps;
+        p[i] = p[i] * decay - step_size * mi / denom;
+    }
+}
+
+/* ------------------------------------------------------------------------- pool jobs */
+
+/* Below this many elements a loop runs on one thread: the hand-off would cost more than it saves. */
+enum { SPLIT_MIN_ELEMENTS = 32768 };
+
+static int parts_for(long elements) {
+    return elements < SPLIT_MIN_ELEMENTS ? 1 : pool_threads();
+}
+
+/* The arguments of one of the row-wise loops above (each uses the fields its loop takes). */
+typedef struct {
+    const float *x, *bias, *t, *y, *dy;
+    float *out, *dx, *dbias, *loss;
+    int rows, cols, act;
+    float slope, grad_scale;
+} rows_job;
+
+static void forward_part(void *arg, int part, int parts) {
+    const rows_job *j = arg;
+    long r0, r1;
+    pool_range(j->rows, part, parts, 1, &r0, &r1);
+    if (r0 < r1)
+        bias_activation_forward(j->x + r0 * j->cols, j->bias, j->out + r0 * j->cols, (int) (r1 - r0), j->cols, j->act,
+                                j->slope);
+}
+
+static void backward_part(void *arg, int part, int parts) { /* column slabs: each part owns its dbias slice */
+    const rows_job *j = arg;
+    long c0, c1;
+    pool_range(j->cols, part, parts, 16, &c0, &c1);
+    if (c0 < c1)
+        bias_activation_backward(j->y + c0, j->dy + c0, j->dx + c0, j->dbias == NULL ? NULL : j->dbias + c0, j->rows,
+                                 (int) (c1 - c0), j->cols, j->act, j->slope);
+}
+
+static void bce_part(void *arg, int part, int parts) {
+    const rows_job *j = arg;
+    long r0, r1;
+    pool_range(j->rows, part, parts, 1, &r0, &r1);
+    if (r0 < r1)
+        bce_with_logits(j->x + r0 * j->cols, j->t + r0 * j->cols, j->loss + r0,
+                        j->dx == NULL ? NULL : j->dx + r0 * j->cols, (int) (r1 - r0), j->cols, j->grad_scale);
+}
+
+typedef struct {
+    float *p, *m, *v;
+    const float *g;
+    long n;
+    float beta1, beta2, eps, decay, step_size, bc2_sqrt;
+} adamw_job;
+
+static void adamw_part(void *arg, int part, int parts) {
+    const adamw_job *j = arg;
+    long i0, i1;
+    pool_range(j->n, part, parts, 16, &i0, &i1);
+    if (i0 < i1)
+        adamw(j->p + i0, j->g + i0, j->m + i0, j->v + i0, i1 - i0, j->beta1, j->beta2, j->eps, j->decay, j->step_size,
+              j->bc2_sqrt);
+}
+
 /* ------------------------------------------------------------------------------------ JNI */
 
 #define PIN(arr) ((arr) == NULL ? NULL : (float *) (*env)->GetPrimitiveArrayCritical(env, (arr), NULL))
@@ -191,7 +276,9 @@ JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_NativeLoops_forward(
     (void) cls;
     float *px = PIN(x), *pb = PIN(bias), *py = PIN(y);
     if (px != NULL && pb != NULL && py != NULL) {
-        bias_activation_forward(px + ox, pb + ob, py + oy, rows, cols, act, slope);
+        rows_job job = {.x = px + ox, .bias = pb + ob, .out = py + oy, .rows = rows, .cols = cols, .act = act,
+                        .slope = slope};
+        pool_run(forward_part, &job, parts_for((long) rows * cols));
     }
     UNPIN(y, py, 0);
     UNPIN(bias, pb, JNI_ABORT);
@@ -204,8 +291,9 @@ JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_NativeLoops_backward(
     (void) cls;
     float *py = PIN(y), *pdy = PIN(dy), *pdx = PIN(dx), *pdb = PIN(dbias);
     if (py != NULL && pdy != NULL && pdx != NULL && (dbias == NULL || pdb != NULL)) {
-        bias_activation_backward(py + oy, pdy + ody, pdx + odx, pdb == NULL ? NULL : pdb + odb, rows, cols, act,
-                                 slope);
+        rows_job job = {.y = py + oy, .dy = pdy + ody, .dx = pdx + odx, .dbias = pdb == NULL ? NULL : pdb + odb,
+                        .rows = rows, .cols = cols, .act = act, .slope = slope};
+        pool_run(backward_part, &job, parts_for((long) rows * cols));
     }
     UNPIN(dbias, pdb, 0);
     UNPIN(dx, pdx, 0);
@@ -219,10 +307,28 @@ JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_NativeLoops_bce(
     (void) cls;
     float *px = PIN(x), *pt = PIN(t), *pl = PIN(loss), *pdx = PIN(dx);
     if (px != NULL && pt != NULL && pl != NULL && (dx == NULL || pdx != NULL)) {
-        bce_with_logits(px + ox, pt + ot, pl + ol, pdx == NULL ? NULL : pdx + odx, rows, cols, gradScale);
+        rows_job job = {.x = px + ox, .t = pt + ot, .loss = pl + ol, .dx = pdx == NULL ? NULL : pdx + odx, .rows = rows,
+                        .cols = cols, .grad_scale = gradScale};
+        pool_run(bce_part, &job, parts_for((long) rows * cols));
     }
     UNPIN(dx, pdx, 0);
     UNPIN(loss, pl, 0);
     UNPIN(t, pt, JNI_ABORT);
     UNPIN(x, px, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_NativeLoops_adamwNative(
+        JNIEnv *env, jclass cls, jfloatArray p, jint op, jfloatArray g, jint og, jfloatArray m, jint om,
+        jfloatArray v, jint ov, jint n, jfloat beta1, jfloat beta2, jfloat eps, jfloat decay, jfloat stepSize,
+        jfloat bc2Sqrt) {
+    (void) cls;
+    float *pp = PIN(p), *pg = PIN(g), *pm = PIN(m), *pv = PIN(v);
+    if (pp != NULL && pg != NULL && pm != NULL && pv != NULL) {
+        adamw_job job = {pp + op, pm + om, pv + ov, pg + og, n, beta1, beta2, eps, decay, stepSize, bc2Sqrt};
+        pool_run(adamw_part, &job, parts_for(n));
+    }
+    UNPIN(v, pv, 0);
+    UNPIN(m, pm, 0);
+    UNPIN(g, pg, JNI_ABORT);
+    UNPIN(p, pp, 0);
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * <p>The results are deterministic for a given machine setup but move with rounding, and GEMM
  * rounding depends on OpenBLAS's thread count (the backend uses one thread per core): the VAE's
  * 10-epoch −ELBO was 102.95 with 2 threads (CI's machines), 103.36 with 1, and 104.25 with the
- * GEMMs cut into per-thread slabs (an experiment not merged for that reason). The 104 threshold
+ * GEMMs cut into per-thread slabs by us (an experiment not merged for that reason; the backend
+ * now runs OpenBLAS's own split on its pool, which keeps OpenBLAS's bits). The 104 threshold
  * sits inside that spread; see BENCHMARKS.md.
  */
 class ConvergenceTest {

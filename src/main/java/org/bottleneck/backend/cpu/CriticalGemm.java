@@ -40,8 +40,19 @@ final class CriticalGemm {
     /** Resolves cblas_sgemm through the handle of {@code jniLibrary}; null on success, else why. */
     private static native String bind(String jniLibrary);
 
-    /** openblas_set_num_threads(n) on the OpenBLAS GEMM runs on; returns openblas_get_num_threads(). */
+    /**
+     * Gives the OpenBLAS that GEMM runs on and the native thread pool n threads each, and has
+     * OpenBLAS run its parallel jobs on the pool where it can (OpenBLAS ≥ 0.3.27; otherwise the
+     * pool keeps one thread). Once per process, before the first GEMM. Returns
+     * openblas_get_num_threads(), or −errno when a pool thread would not start.
+     */
     static native int threads(int n);
+
+    /** True when OpenBLAS runs its jobs on the native pool (after {@link #threads}). */
+    static native boolean sharesPool();
+
+    /** Tests only, between GEMMs: false sends OpenBLAS's jobs back to its own workers, true to the pool. */
+    static native void useSharedPool(boolean on);
 
     /** Column-major y = alpha·op(A)·x + beta·y with A (rows × cols, lda), unit strides; offsets in floats. */
     static native void sgemv(boolean trans, int rows, int cols, float alpha, float[] a, int aOffset, int lda,

@@ -107,4 +107,40 @@ final class JavaLoops implements Loops {
             pl[ol + r] = (float) (sum + Math.log(product));
         }
     }
+
+    @Override
+    public void adamw(float[] pp, int op, float[] pg, int og, float[] pm, int om, float[] pv, int ov, int n, float beta1,
+                      float beta2, float eps, float decay, float stepSize, float bc2Sqrt) {
+        if (op == og && op == om && op == ov) {
+            adamwAligned(pp, pg, pm, pv, op, op + n, beta1, beta2, eps, decay, stepSize, bc2Sqrt);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float g = pg[og + i];
+            float mi = beta1 * pm[om + i] + (1f - beta1) * g;
+            float vi = beta2 * pv[ov + i] + (1f - beta2) * g * g;
+            pm[om + i] = mi;
+            pv[ov + i] = vi;
+            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+            pp[op + i] = pp[op + i] * decay - stepSize * mi / denom;
+        }
+    }
+
+    /**
+     * AdamW when all four buffers start at the same offset (the optimizers arrange it): one
+     * index for every array lets the JIT prove the iterations independent and vectorize
+     * (0.27 ms instead of 2.3 ms for 1.1M parameters). Same arithmetic as the general loop.
+     */
+    private static void adamwAligned(float[] pp, float[] pg, float[] pm, float[] pv, int from, int to, float beta1,
+                                     float beta2, float eps, float decay, float stepSize, float bc2Sqrt) {
+        for (int i = from; i < to; i++) {
+            float g = pg[i];
+            float mi = beta1 * pm[i] + (1f - beta1) * g;
+            float vi = beta2 * pv[i] + (1f - beta2) * g * g;
+            pm[i] = mi;
+            pv[i] = vi;
+            float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+            pp[i] = pp[i] * decay - stepSize * mi / denom;
+        }
+    }
 }

@@ -28,4 +28,12 @@ interface Loops {
      */
     void bceWithLogits(float[] x, int ox, float[] t, int ot, float[] loss, int ol, float[] dx, int odx, int rows,
                        int cols, float gradScale);
+
+    /**
+     * AdamW over n parameters from the four offsets (constants from
+     * {@link org.bottleneck.backend.AdamWStep}): {@code m = β1·m + (1−β1)·g},
+     * {@code v = β2·v + (1−β2)·g²}, {@code p = p·decay − stepSize·m / (√v / bc2Sqrt + eps)}.
+     */
+    void adamw(float[] p, int op, float[] g, int og, float[] m, int om, float[] v, int ov, int n, float beta1,
+               float beta2, float eps, float decay, float stepSize, float bc2Sqrt);
 }

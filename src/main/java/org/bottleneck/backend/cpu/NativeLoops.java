@@ -4,7 +4,8 @@ import org.bottleneck.backend.Activation;
 
 /**
  * The {@link Loops} in C (native/cpu/fused_loops.c, in the same library as the GEMM shim),
- * on arrays pinned in place. Sigmoid and tanh forward stay in Java ({@link JavaLoops}): they
+ * on arrays pinned in place, large ones spread over the library's thread pool
+ * (native/cpu/thread_pool.h), which OpenBLAS's GEMMs run on too. Sigmoid and tanh forward stay in Java ({@link JavaLoops}): they
  * need a double-precision exp or tanh per element and are not on any preset's hot path.
  */
 final class NativeLoops implements Loops {
@@ -43,12 +44,22 @@ final class NativeLoops implements Loops {
         bce(x, ox, t, ot, loss, ol, dx, odx, rows, cols, gradScale);
     }
 
+    @Override
+    public void adamw(float[] p, int op, float[] g, int og, float[] m, int om, float[] v, int ov, int n, float beta1,
+                      float beta2, float eps, float decay, float stepSize, float bc2Sqrt) {
+        adamwNative(p, op, g, og, m, om, v, ov, n, beta1, beta2, eps, decay, stepSize, bc2Sqrt);
+    }
+
     // Activation codes are Activation.code(): 0 identity, 1 relu, 2 leaky relu, 3 sigmoid, 4 tanh.
     private static native void forward(float[] x, int ox, float[] bias, int ob, float[] y, int oy, int rows, int cols,
                                        int act, float slope);
 
     private static native void backward(float[] y, int oy, float[] dy, int ody, float[] dx, int odx, float[] dbias,
                                         int odb, int rows, int cols, int act, float slope);
+
+    private static native void adamwNative(float[] p, int op, float[] g, int og, float[] m, int om, float[] v, int ov,
+                                           int n, float beta1, float beta2, float eps, float decay, float stepSize,
+                                           float bc2Sqrt);
 
     private static native void bce(float[] x, int ox, float[] t, int ot, float[] loss, int ol, float[] dx, int odx,
                                    int rows, int cols, float gradScale);

@@ -121,6 +121,36 @@ class NativeLoopsTest {
         }
     }
 
+    @Test
+    void adamwMatchesBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        // Sizes below and above the native pool's split threshold (32768), and not multiples of 16.
+        for (int n : new int[] {1, 17, 1000, 40_001, 1_082_680}) {
+            for (boolean aligned : new boolean[] {true, false}) {
+                int op = 3, og = aligned ? op : 7, om = aligned ? op : 1, ov = aligned ? op : 5;
+                float[][] a = new float[4][], b = new float[4][];
+                int[] offs = {op, og, om, ov};
+                for (int q = 0; q < 4; q++) {
+                    a[q] = random(rnd, offs[q] + n + 2);
+                    if (q == 3) { // v ≥ 0, as a second moment is
+                        for (int i = 0; i < a[q].length; i++) {
+                            a[q][i] = Math.abs(a[q][i]);
+                        }
+                    }
+                    b[q] = a[q].clone();
+                }
+                // Step 3's constants with lr 1e-3, weight decay 1e-2 (AdamWStep's formulas).
+                float stepSize = 1e-3f / (1f - 0.9f * 0.9f * 0.9f), bc2Sqrt = (float) Math.sqrt(1 - Math.pow(0.999, 3));
+                java.adamw(a[0], op, a[1], og, a[2], om, a[3], ov, n, 0.9f, 0.999f, 1e-8f, 1f - 1e-5f, stepSize, bc2Sqrt);
+                nat.adamw(b[0], op, b[1], og, b[2], om, b[3], ov, n, 0.9f, 0.999f, 1e-8f, 1f - 1e-5f, stepSize, bc2Sqrt);
+                for (int q = 0; q < 4; q++) {
+                    assertArrayEquals(a[q], b[q], "adamw n=" + n + (aligned ? " aligned" : " offsets apart")
+                            + " buffer " + "pgmv".charAt(q));
+                }
+            }
+        }
+    }
+
     private static void assertWithinUlps(float[] expected, float[] actual, int from, int n, int ulps, String what) {
         int bad = 0;
         StringBuilder worst = new StringBuilder();
