@@ -20,6 +20,13 @@ public final class InfoCommand implements Callable<Integer> {
         try (Backend backend = common.backend()) {
             System.out.println("backend   " + backend.describe() + "  (--device " + common.device + ")");
         }
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        if (coreType != null) {
+            // Easy to miss and it matters: on an AVX-512 machine Haswell's kernels ran our GEMMs
+            // at 0.55× the speed of those OpenBLAS picks itself (BENCHMARKS.md).
+            System.out.println("note      OPENBLAS_CORETYPE=" + coreType + " in the environment chooses OpenBLAS's kernels "
+                    + "instead of OpenBLAS itself; unset it to let OpenBLAS pick the best for this CPU");
+        }
         return 0;
     }
 }

@@ -324,6 +324,8 @@ class CliEndToEndTest {
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("backend"), r::toString);
         assertTrue(r.out().contains("cpu"), r::toString);
+        // The kernel override is pointed out exactly when the environment sets one.
+        assertEquals(System.getenv("OPENBLAS_CORETYPE") != null, r.out().contains("OPENBLAS_CORETYPE="), r::toString);
     }
 
     @ParameterizedTest
