@@ -22,6 +22,7 @@ THREADS="${THREADS:-2}"              # ours: --threads (OpenBLAS threads of our 
 TORCH_THREADS="${TORCH_THREADS:-1}"  # PyTorch's best MLP setting here: 1 torch thread …
 TORCH_OPENBLAS="${TORCH_OPENBLAS:-2}" # … with OPENBLAS_NUM_THREADS=2 (shared/DESIGN.md §3)
 TORCH_ADAM="${TORCH_ADAM:-foreach}"   # … and its multi-tensor Adam: as fast or faster here (BENCHMARKS.md)
+TORCH_MALLOC="${TORCH_MALLOC:-tuned}" # … and glibc malloc kept off mmap for its tensors: 1.4× faster here (BENCHMARKS.md)
 WITH_DEFAULT="${WITH_DEFAULT:-0}"    # also PyTorch with its default threads, to show the difference
 TRAIN="${TRAIN:-0}"
 TRAIN_LIMIT="${TRAIN_LIMIT:-0}"
@@ -40,6 +41,8 @@ usage: benchmarks/peers/compare.sh [options]
   --threads N       our CPU threads (THREADS, default $THREADS)
   --with-default    also time PyTorch with its default thread settings (WITH_DEFAULT=1)
   --torch-adam A    PyTorch's Adam for its best configuration: foreach or default (TORCH_ADAM, default $TORCH_ADAM)
+  --torch-malloc M  glibc malloc for PyTorch's best configuration: tuned (MALLOC_MMAP_THRESHOLD_=32 MiB,
+                    MALLOC_TRIM_THRESHOLD_=128 MiB) or default (TORCH_MALLOC, default $TORCH_MALLOC)
   --train           also train both, alternately, at batch 128 and compare test losses (TRAIN=1)
   --epochs N        training epochs (EPOCHS, default $EPOCHS)
   --train-limit N   train on the first N images only, for smoke tests (TRAIN_LIMIT, 0 = all)
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS="$2"; shift 2 ;;
     --with-default) WITH_DEFAULT=1; shift ;;
     --torch-adam) TORCH_ADAM="$2"; shift 2 ;;
+    --torch-malloc) TORCH_MALLOC="$2"; shift 2 ;;
     --train) TRAIN=1; shift ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
     --train-limit) TRAIN_LIMIT="$2"; shift 2 ;;
@@ -114,7 +118,7 @@ echo "env      $(env | grep -E '^(OPENBLAS|OMP|GOTO|MKL)_' | sort | tr '\n' ' ')
 echo "java     $(java -version 2>&1 | head -1)"
 echo "torch    $(dpkg-query -W -f='${Package} ${Version}' python3-torch 2>/dev/null || "$PY" -c 'import torch; print(torch.__version__)')"
 echo "settings rounds $ROUNDS, steps $STEPS, warmup $WARMUP; ours --device cpu --threads $THREADS;" \
-     "torch set_num_threads($TORCH_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_OPENBLAS + Adam $TORCH_ADAM" \
+     "torch set_num_threads($TORCH_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_OPENBLAS + Adam $TORCH_ADAM + malloc $TORCH_MALLOC" \
      "$([ "$WITH_DEFAULT" = 1 ] && echo '(+ torch defaults)')"
 
 ours_bench() { # model batch → one CSV row
@@ -128,14 +132,21 @@ case "$TORCH_ADAM" in
   *) echo "compare.sh: --torch-adam must be foreach or default, got '$TORCH_ADAM'" >&2; exit 2 ;;
 esac
 
-torch_bench() { # model batch torch-threads openblas-threads(empty = unset) [adam flag] → one CSV row
-  if [ -n "$4" ]; then
-    OPENBLAS_NUM_THREADS="$4" "$PY" "$here/torch_bench.py" --model "$1" --batch "$2" --steps "$STEPS" \
-      --warmup "$WARMUP" --torch-threads "$3" --no-header "${@:5}" 2>>"$OUT/torch-config.txt"
-  else
-    env -u OPENBLAS_NUM_THREADS "$PY" "$here/torch_bench.py" --model "$1" --batch "$2" --steps "$STEPS" \
-      --warmup "$WARMUP" --torch-threads "$3" --no-header "${@:5}" 2>>"$OUT/torch-config.txt"
-  fi
+# PyTorch allocates its tensors with glibc malloc, which maps and unmaps every block over
+# 128 KiB afresh until a large free raises that threshold: each step then page-faults through
+# its activations and gradients (measured: 15k against 21k samples/s for vae at batch 128).
+# Raising the thresholds is the usual fix short of jemalloc, so PyTorch's best setup gets it.
+case "$TORCH_MALLOC" in
+  tuned) malloc_env=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=134217728) ;;
+  default) malloc_env=() ;;
+  *) echo "compare.sh: --torch-malloc must be tuned or default, got '$TORCH_MALLOC'" >&2; exit 2 ;;
+esac
+
+torch_bench() { # model batch torch-threads openblas-threads(empty: unset, and malloc untuned) [flags] → one CSV row
+  local setup=(-u OPENBLAS_NUM_THREADS)
+  if [ -n "$4" ]; then setup=("OPENBLAS_NUM_THREADS=$4" "${malloc_env[@]}"); fi
+  env "${setup[@]}" "$PY" "$here/torch_bench.py" --model "$1" --batch "$2" --steps "$STEPS" \
+    --warmup "$WARMUP" --torch-threads "$3" --no-header "${@:5}" 2>>"$OUT/torch-config.txt"
 }
 
 # ---------------------------------------------------------------- throughput
@@ -195,7 +206,7 @@ json.dump({"impl": "ours", "model": model, "parameters": params, "epochs": int(e
            "best_epoch": m["best_epoch"], "backend": m["backend"]}, open(out, "w"), indent=2)
 EOF
       else
-        OPENBLAS_NUM_THREADS="$TORCH_OPENBLAS" "$PY" "$here/torch_bench.py" --mode train --model "$m" \
+        env OPENBLAS_NUM_THREADS="$TORCH_OPENBLAS" "${malloc_env[@]}" "$PY" "$here/torch_bench.py" --mode train --model "$m" \
           --epochs "$EPOCHS" --batch 128 --train-limit "$TRAIN_LIMIT" --test-limit "$TEST_LIMIT" \
           --torch-threads "$TORCH_THREADS" "${adam_flag[@]}" --json "$tdir/torch-$m.json"
       fi

@@ -84,9 +84,10 @@ def blas_library():
 
 
 def describe_config():
-    return "# torch %s; torch threads %d%s; OPENBLAS_NUM_THREADS=%s; Adam %s; BLAS %s" % (
+    return "# torch %s; torch threads %d%s; OPENBLAS_NUM_THREADS=%s; Adam %s; malloc %s; BLAS %s" % (
         torch.__version__, torch.get_num_threads(), " (default)" if ARGS.torch_threads <= 0 else "",
         os.environ.get("OPENBLAS_NUM_THREADS", "unset"), "foreach" if ARGS.adam_foreach else "default",
+        " ".join("%s=%s" % (k, v) for k, v in sorted(os.environ.items()) if k.startswith("MALLOC_")) or "glibc default",
         blas_library())
 
 
