@@ -178,7 +178,8 @@ if [ "$THROUGHPUT" = 1 ]; then
   done
   echo "torch configurations seen:"; sort -u "$OUT/torch-config.txt" | sed 's/^/  /'
   "$PY" "$here/report.py" --raw "$raw" --out "$OUT" --cpu "$cpu_model" --cpus "$cpus" \
-    --threads "$THREADS" --torch-threads "$TORCH_THREADS" --torch-openblas "$TORCH_OPENBLAS" --torch-adam "$TORCH_ADAM"
+    --threads "$THREADS" --torch-threads "$TORCH_THREADS" --torch-openblas "$TORCH_OPENBLAS" --torch-adam "$TORCH_ADAM" \
+    --torch-malloc "$TORCH_MALLOC"
 fi
 
 # ---------------------------------------------------------------- training

@@ -184,6 +184,7 @@ def main():
     p.add_argument("--torch-threads", default="1", help="torch.set_num_threads (plot label)")
     p.add_argument("--torch-openblas", default="2", help="OPENBLAS_NUM_THREADS for torch (plot label)")
     p.add_argument("--torch-adam", default="foreach", help="PyTorch's Adam implementation (plot label)")
+    p.add_argument("--torch-malloc", default="tuned", help="PyTorch's glibc malloc setting (plot label)")
     p.add_argument("--train", help="folder of normalized train results (*.json)")
     a = p.parse_args()
     if a.raw:
@@ -194,8 +195,9 @@ def main():
         png = os.path.join(a.out, "throughput_vs_batch.png")
         print("wrote %s%s" % (os.path.join(a.out, "compare.csv"), (", " + png) if plot(summary, png, a.cpu, a.cpus, (
             "Bottleneck (CPU, %s threads)" % a.threads,
-            "PyTorch (%s torch thread%s, OPENBLAS_NUM_THREADS=%s, Adam %s)"
-            % (a.torch_threads, "" if str(a.torch_threads) == "1" else "s", a.torch_openblas, a.torch_adam)))
+            "PyTorch (%s torch thread%s, OPENBLAS_NUM_THREADS=%s, Adam %s, malloc %s)"
+            % (a.torch_threads, "" if str(a.torch_threads) == "1" else "s", a.torch_openblas, a.torch_adam,
+               a.torch_malloc)))
                                else ""))
     if a.train and not train_report(a.train):
         sys.exit(1)
