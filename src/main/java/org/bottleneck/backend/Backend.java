@@ -71,6 +71,66 @@ public interface Backend extends AutoCloseable {
      */
     void biasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias);
 
+    // ---------------------------------------------------------------- convolution (NCHW)
+
+    /**
+     * Floats of scratch the three convolution ops of {@code g} need (im2col columns, or a cuDNN
+     * workspace). Callers take it from the activation arena, once per layer and batch size.
+     */
+    long convWorkspaceFloats(ConvGeometry g);
+
+    /**
+     * {@code y(B,Cout,Ho,Wo)[n,co,oh,ow] = Σ_{ci,kh,kw} w(Cout,Cin,k,k)[co,ci,kh,kw] ·
+     * x(B,Cin,H,W)[n, ci, oh·s − p + kh, ow·s − p + kw]} (zero outside x), overwriting y. No bias.
+     */
+    void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace);
+
+    /**
+     * The gradient with respect to the input, overwriting dx(B,Cin,H,W):
+     * {@code dx[n,ci,ih,iw] = Σ dy(B,Cout,Ho,Wo)[n,co,oh,ow] · w[co,ci,kh,kw]} over
+     * {@code ih = oh·s − p + kh, iw = ow·s − p + kw}. Also the forward of ConvTranspose2d.
+     */
+    void conv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace);
+
+    /**
+     * The gradient with respect to the weight: {@code dw(Cout,Cin,k,k) = beta·dw +
+     * Σ_{n,oh,ow} dy[n,co,oh,ow] · x[n, ci, oh·s − p + kh, ow·s − p + kw]}; beta is 0 (write) or 1
+     * (accumulate).
+     */
+    void conv2dBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace);
+
+    /**
+     * {@code y(B,C,H,W) = act(x + bias(C)[c])}, one bias per channel (x and y rank 4, NCHW).
+     * x may alias y.
+     */
+    void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y);
+
+    /**
+     * {@code dx(B,C,H,W) = dy ⊙ act'(y)} from the saved output y, and, if dbias is not null,
+     * {@code dbias(C)[c] += Σ_{n,h,w} dx[n,c,h,w]}. dx may alias dy.
+     */
+    void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias);
+
+    /** Nearest-neighbour upsampling: {@code y(B,C,H·f,W·f)[n,c,i,j] = x(B,C,H,W)[n,c,i/f,j/f]}. */
+    void upsampleNearestForward(Tensor x, int factor, Tensor y);
+
+    /** {@code dx(B,C,H,W)[n,c,i,j] = Σ_{a,b<f} dy(B,C,H·f,W·f)[n,c,i·f+a,j·f+b]}, overwriting dx. */
+    void upsampleNearestBackward(Tensor dy, int factor, Tensor dx);
+
+    /**
+     * Max pooling without padding: {@code y(B,C,Ho,Wo)[n,c,oh,ow] = max_{kh,kw<k}
+     * x(B,C,H,W)[n,c,oh·s+kh,ow·s+kw]}, {@code Ho = (H − k)/s + 1}. {@code argmax(B,C,Ho,Wo)}
+     * gets the in-plane index {@code ih·W + iw} (as a float, exact below 2^24) of the first
+     * maximum in row-major window order; a NaN in the window wins.
+     */
+    void maxPoolForward(Tensor x, int kernel, int stride, Tensor y, Tensor argmax);
+
+    /**
+     * {@code dx(B,C,H,W)[n,c,i] = Σ dy[n,c,o]} over the windows o whose argmax is in-plane index
+     * i, overwriting dx (gathered per input element: no atomics, deterministic).
+     */
+    void maxPoolBackward(Tensor dy, Tensor argmax, int kernel, int stride, Tensor dx);
+
     // ---------------------------------------------------------------- losses
 
     /**

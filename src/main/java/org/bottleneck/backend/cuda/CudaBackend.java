@@ -5,6 +5,7 @@ import java.util.List;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.AdamWStep;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.GemmMapping;
 import org.bottleneck.backend.Storage;
 import org.bottleneck.tensor.Tensor;
@@ -309,6 +310,58 @@ public final class CudaBackend implements Backend {
             biasActBackward.begin().ptr(py).ptr(pdy).ptr(pdx).ptr(pdb).i32(rows).i32(cols).i32(act.code())
                     .launch(device, ceilDiv(cols, 32), 1, 32, 8);
         }
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    @Override
+    public long convWorkspaceFloats(ConvGeometry g) {
+        throw new UnsupportedOperationException("cuda: convWorkspaceFloats is not implemented yet");
+    }
+
+    @Override
+    public void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
+        throw new UnsupportedOperationException("cuda: conv2dForward is not implemented yet");
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace) {
+        throw new UnsupportedOperationException("cuda: conv2dBackwardData is not implemented yet");
+    }
+
+    @Override
+    public void conv2dBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
+        throw new UnsupportedOperationException("cuda: conv2dBackwardFilter is not implemented yet");
+    }
+
+    @Override
+    public void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
+        throw new UnsupportedOperationException("cuda: channelBiasActivationForward is not implemented yet");
+    }
+
+    @Override
+    public void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
+        throw new UnsupportedOperationException("cuda: channelBiasActivationBackward is not implemented yet");
+    }
+
+    @Override
+    public void upsampleNearestForward(Tensor x, int factor, Tensor y) {
+        throw new UnsupportedOperationException("cuda: upsampleNearestForward is not implemented yet");
+    }
+
+    @Override
+    public void upsampleNearestBackward(Tensor dy, int factor, Tensor dx) {
+        throw new UnsupportedOperationException("cuda: upsampleNearestBackward is not implemented yet");
+    }
+
+    @Override
+    public void maxPoolForward(Tensor x, int kernel, int stride, Tensor y, Tensor argmax) {
+        throw new UnsupportedOperationException("cuda: maxPoolForward is not implemented yet");
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor dy, Tensor argmax, int kernel, int stride, Tensor dx) {
+        throw new UnsupportedOperationException("cuda: maxPoolBackward is not implemented yet");
     }
 
     // ------------------------------------------------------------------ losses
