@@ -3,13 +3,11 @@ package org.bottleneck.apps;
 import java.util.ArrayList;
 import java.util.List;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.ModelConfig;
-import org.bottleneck.nn.Layer;
-import org.bottleneck.nn.Linear;
-import org.bottleneck.nn.Sequential;
+import org.bottleneck.model.Architecture;
+import org.bottleneck.model.Model;
+import org.bottleneck.nn.GemmShape;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
 import org.bottleneck.train.Batches;
@@ -19,7 +17,7 @@ import org.bottleneck.train.Trainer;
 
 /**
  * Training throughput of a model against the ceiling set by its own GEMMs: the same GEMM
- * shapes (forward, dX, dW of every Linear) timed alone on the same backend give the time a
+ * shapes (forward, dW, dX of every layer, as {@code Layer.gemmShapes} reports them) timed alone on the same backend give the time a
  * step would take if nothing but GEMMs ran; achieved / that = the fraction of the GEMM-bound
  * rate. Steps are timed as the trainer runs them (batch upload, step, optimizer, loss readback).
  */
@@ -32,10 +30,10 @@ public final class Bench {
     private Bench() {
     }
 
-    public static Result run(Backend backend, ModelConfig config, Dataset data, int batch, int warmup, int steps) {
-        try (Autoencoder model = new Autoencoder(backend, config, 1)) {
+    public static Result run(Backend backend, Architecture arch, Dataset data, int batch, int warmup, int steps) {
+        try (Model model = new Model(backend, arch, 1)) {
             TrainConfig tc = TrainConfig.defaults(1);
-            Batches batches = new Batches(data, batch);
+            Batches batches = new Batches(backend, data, batch);
             float[] loss = new float[batch];
             int per = data.size() / batch;
             try (Optimizer opt = Trainer.optimizerFor(model, tc)) {
@@ -47,7 +45,7 @@ public final class Bench {
                         t0 = System.nanoTime();
                     }
                     batches.load((s % per) * batch, batch, model.input());
-                    model.trainStep(s);
+                    model.trainStep(s, model.input());
                     opt.step((float) tc.lr());
                     backend.download(model.reconLoss(), loss, 0);
                 }
@@ -55,50 +53,54 @@ public final class Bench {
                 double stepMs = (System.nanoTime() - t0) / 1e6 / steps;
                 double[] g = gemmCeiling(backend, model, batch, Math.max(5, steps / 4));
                 double stepGflops = g[1] / (stepMs * 1e6);
-                return new Result(config.name(), batch, steps, batch / (stepMs / 1000), stepMs, g[0],
+                return new Result(arch.name(), batch, steps, batch / (stepMs / 1000), stepMs, g[0],
                         g[1] / (g[0] * 1e6), stepGflops, g[0] / stepMs);
             }
         }
     }
 
+    /** The GEMMs of one training step of {@code model} at batch b, as its layers report them. */
+    static List<GemmShape> gemms(Model model, int b) {
+        List<GemmShape> shapes = new ArrayList<>(model.encoder().gemmShapes(batched(b, model.inputShape()), false));
+        shapes.addAll(model.decoder().gemmShapes(Shape.of(b, model.latentDim()), true));
+        return shapes;
+    }
+
+    private static Shape batched(int b, Shape sample) {
+        int[] d = new int[sample.rank() + 1];
+        d[0] = b;
+        System.arraycopy(sample.dims(), 0, d, 1, sample.rank());
+        return Shape.of(d);
+    }
+
     /** [milliseconds per step spent in GEMMs alone, FLOPs per step]. */
-    static double[] gemmCeiling(Backend backend, Autoencoder model, int batch, int reps) {
-        List<int[]> shapes = new ArrayList<>(); // {transA, transB, m, n, k}
-        boolean first = true;
-        for (Linear l : linears(model)) {
-            int in = l.in(), out = l.out();
-            shapes.add(new int[] {0, 1, batch, out, in});     // y = x·Wᵀ
-            shapes.add(new int[] {1, 0, out, in, batch});     // dW += dyᵀ·x
-            if (!first) {
-                shapes.add(new int[] {0, 0, batch, in, out}); // dx = dy·W
-            }
-            first = false;
-        }
+    static double[] gemmCeiling(Backend backend, Model model, int batch, int reps) {
+        List<GemmShape> shapes = gemms(model, batch);
         long maxA = 0, maxB = 0, maxC = 0;
         double flops = 0;
-        for (int[] s : shapes) {
-            maxA = Math.max(maxA, (long) s[2] * s[4]);
-            maxB = Math.max(maxB, (long) s[4] * s[3]);
-            maxC = Math.max(maxC, (long) s[2] * s[3]);
-            flops += 2.0 * s[2] * s[3] * s[4];
+        for (GemmShape s : shapes) {
+            maxA = Math.max(maxA, (long) s.m() * s.k());
+            maxB = Math.max(maxB, (long) s.k() * s.n());
+            maxC = Math.max(maxC, (long) s.m() * s.n());
+            flops += s.flops();
         }
         try (Storage sa = backend.allocate(maxA, "bench A"); Storage sb = backend.allocate(maxB, "bench B");
              Storage sc = backend.allocate(maxC, "bench C")) {
             List<Tensor[]> ts = new ArrayList<>();
-            for (int[] s : shapes) {
-                ts.add(new Tensor[] {new Tensor(sa, 0, Shape.of(s[2] * s[4])), new Tensor(sb, 0, Shape.of(s[4] * s[3])),
-                        new Tensor(sc, 0, Shape.of(s[2] * s[3]))});
+            for (GemmShape s : shapes) {
+                ts.add(new Tensor[] {new Tensor(sa, 0, Shape.of(s.m() * s.k())), new Tensor(sb, 0, Shape.of(s.k() * s.n())),
+                        new Tensor(sc, 0, Shape.of(s.m() * s.n()))});
             }
-            backend.fill(ts.get(0)[0].reshape(Shape.of((int) maxA)).view(0, Shape.of((int) maxA)), 0.01f);
+            backend.fill(new Tensor(sa, 0, Shape.of((int) maxA)), 0.01f);
             double best = Double.MAX_VALUE;
             for (int rep = 0; rep < 3; rep++) {
                 backend.synchronize();
                 long t0 = System.nanoTime();
                 for (int r = 0; r < reps; r++) {
                     for (int i = 0; i < shapes.size(); i++) {
-                        int[] s = shapes.get(i);
+                        GemmShape s = shapes.get(i);
                         Tensor[] t = ts.get(i);
-                        backend.gemm(s[0] == 1, s[1] == 1, s[2], s[3], s[4], 1f, t[0], t[1], 0f, t[2]);
+                        backend.gemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, t[0], t[1], 0f, t[2]);
                     }
                 }
                 backend.synchronize();
@@ -106,17 +108,5 @@ public final class Bench {
             }
             return new double[] {best, flops};
         }
-    }
-
-    static List<Linear> linears(Autoencoder model) {
-        List<Linear> out = new ArrayList<>();
-        for (Sequential s : List.of(model.encoder(), model.decoder())) {
-            for (Layer l : s.layers()) {
-                if (l instanceof Linear lin) {
-                    out.add(lin);
-                }
-            }
-        }
-        return out;
     }
 }

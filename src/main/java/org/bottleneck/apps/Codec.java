@@ -2,34 +2,36 @@ package org.bottleneck.apps;
 
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Philox;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.LossKind;
+import org.bottleneck.model.Model;
+import org.bottleneck.tensor.Shape;
+import org.bottleneck.tensor.Tensor;
 
 /**
  * The embedding API over a trained model, in plain float arrays: encode, decode, reconstruct,
- * sample. Rows are images of D floats in [0,1] and codes of Z floats. Single-row calls on a
+ * sample. Rows are samples of the model's input size D (images in [0,1], row-major C,H,W), outputs
+ * of its output size, and codes of Z floats. Single-row calls on a
  * model prepared for batch 1 reuse its buffers and allocate nothing, for latency-sensitive
  * services. Not thread-safe: one Codec (and model) per thread.
  */
 public final class Codec {
-    private final Autoencoder model;
+    private final Model model;
     private final Backend backend;
-    private final int d;
+    private final int d;   // input values per sample
+    private final int out; // output values per sample
     private final int z;
-    private final boolean logits;
     private float[] hostIn = new float[0];
     private float[] hostOut = new float[0];
-    private org.bottleneck.tensor.Tensor muSource, mu; // mu = first Z floats of muSource, cached per plan
+    private Tensor muSource, mu; // mu = first Z floats of muSource, cached per plan
 
-    public Codec(Autoencoder model) {
+    public Codec(Model model) {
         this.model = model;
         this.backend = model.backend();
-        this.d = model.inputDim();
+        this.d = model.inputSize();
+        this.out = model.outputSize();
         this.z = model.latentDim();
-        this.logits = model.config().loss() == LossKind.BCE;
     }
 
-    public Autoencoder model() {
+    public Model model() {
         return model;
     }
 
@@ -42,7 +44,7 @@ public final class Codec {
         model.encode();
         if (muSource != model.encoderOutput()) { // the plan changed: rebuild the cached view once
             muSource = model.encoderOutput();
-            mu = muSource.view(0, org.bottleneck.tensor.Shape.of(z));
+            mu = muSource.view(0, Shape.of(z));
         }
         backend.download(mu, code, 0);
     }
@@ -70,34 +72,34 @@ public final class Codec {
         return codes;
     }
 
-    /** Images (n, D) in [0,1] decoded from codes (n, Z). */
+    /** Images (n, out) decoded from codes (n, Z): in [0,1] unless the model's output is a raw MSE one. */
     public float[] decode(float[] codes, int n) {
         check("codes", codes.length, (long) n * z);
-        float[] images = new float[n * d];
+        float[] images = new float[n * out];
         int b = Math.min(n, 1000);
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
             model.prepare(m);
             backend.upload(slice(codes, from * z, m * z), 0, model.codeInput());
             model.decode();
-            downloadImages(m, images, from * d);
+            downloadImages(m, images, from * out);
         }
         return images;
     }
 
-    /** Reconstructions (n, D) of images (n, D): decode(encode(x)), the mean code for a VAE. */
+    /** Outputs (n, out) for images (n, D): decode(encode(x)), the mean code for a VAE. */
     public float[] reconstruct(float[] images, int n) {
         check("images", images.length, (long) n * d);
-        float[] out = new float[n * d];
+        float[] result = new float[n * out];
         int b = Math.min(n, 1000);
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
             model.prepare(m);
             backend.upload(slice(images, from * d, m * d), 0, model.input());
-            model.evaluate(false, 0);
-            downloadImages(m, out, from * d);
+            model.reconstruct();
+            downloadImages(m, result, from * out);
         }
-        return out;
+        return result;
     }
 
     /** n codes from N(mean, L·Lᵀ) (L lower-triangular Z×Z, row-major), or N(0, I) when both are null. */
@@ -124,14 +126,11 @@ public final class Codec {
     }
 
     private void downloadImages(int m, float[] dst, int offset) {
-        if (hostOut.length < m * d) {
-            hostOut = new float[m * d];
+        if (hostOut.length < m * out) {
+            hostOut = new float[m * out];
         }
-        backend.download(model.output(), hostOut, 0);
-        for (int i = 0; i < m * d; i++) {
-            float v = hostOut[i];
-            dst[offset + i] = logits ? (float) (1.0 / (1.0 + Math.exp(-v))) : v;
-        }
+        backend.download(model.images(), hostOut, 0);
+        System.arraycopy(hostOut, 0, dst, offset, m * out);
     }
 
     private float[] slice(float[] a, int from, int len) {

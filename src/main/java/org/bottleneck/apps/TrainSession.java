@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.io.AtomicFile;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
 import org.bottleneck.train.EpochMetrics;
 import org.bottleneck.train.EvalResult;
@@ -18,6 +18,7 @@ import org.bottleneck.train.Optimizer;
 import org.bottleneck.train.Progress;
 import org.bottleneck.train.TrainConfig;
 import org.bottleneck.train.TrainState;
+import org.bottleneck.train.TrainingCheckpoint;
 import org.bottleneck.train.Trainer;
 
 /**
@@ -39,7 +40,7 @@ public final class TrainSession {
      *                   (its parameters and optimizer state must already be loaded by the caller
      *                   through {@link #resume})
      */
-    public static TrainState run(Autoencoder model, TrainConfig config, Optimizer optimizer, TrainState start,
+    public static TrainState run(Model model, TrainConfig config, Optimizer optimizer, TrainState start,
                                  Dataset train, Dataset test, Path out, Progress progress) throws IOException {
         Files.createDirectories(out);
         if (!Files.isWritable(out)) {
@@ -47,19 +48,19 @@ public final class TrainSession {
         }
         Map<String, String> meta = Map.of("train_config", trainConfigJson(config));
         Trainer trainer = new Trainer(model, config, optimizer, progress, (state, opt, improved) -> {
-            Checkpoint.save(out.resolve(LAST), model, opt, state, meta);
+            TrainingCheckpoint.save(out.resolve(LAST), model, opt, state, meta);
             if (improved) {
-                Checkpoint.save(out.resolve(BEST), model, null, null, Map.of("epoch", Integer.toString(state.bestEpoch)));
+                Checkpoint.save(out.resolve(BEST), model, null, Map.of("epoch", Integer.toString(state.bestEpoch)));
             }
             writeCsv(out.resolve("metrics.csv"), state);
-            Figures.trainingCurve(state.history, model.config().describe(), out.resolve("training_curve.png"));
+            Figures.trainingCurve(state.history, model.architecture().describe(), out.resolve("training_curve.png"));
         });
         TrainState state = trainer.fit(train, test, start);
         return state;
     }
 
     /** Loads {@code best.safetensors} into the model, evaluates it and draws the figures. */
-    public static EvalResult finish(Autoencoder model, TrainState state, Dataset train, Dataset test, Path out,
+    public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
                                     long seed) throws IOException {
         Path best = out.resolve(BEST);
         if (Files.exists(best)) {
@@ -89,6 +90,8 @@ public final class TrainSession {
         o.put("clip_norm", c.clipNorm());
         o.put("patience", c.patience());
         o.put("seed", c.seed());
+        o.put("corruption", c.corruption().kind().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("corruption_level", c.corruption().level());
         return o.toString();
     }
 
@@ -101,10 +104,10 @@ public final class TrainSession {
         AtomicFile.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
     }
 
-    private static void writeJson(Path file, Autoencoder model, TrainState state, EvalResult r) throws IOException {
+    private static void writeJson(Path file, Model model, TrainState state, EvalResult r) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
-        o.put("model", model.config().describe());
+        o.put("model", model.architecture().describe());
         o.put("backend", model.backend().describe());
         o.put("epochs_done", state.epochsDone);
         o.put("best_epoch", state.bestEpoch);

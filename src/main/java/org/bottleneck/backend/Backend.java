@@ -1,5 +1,7 @@
 package org.bottleneck.backend;
 
+import org.bottleneck.tensor.Allocator;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.tensor.Tensor;
 
 /**
@@ -11,7 +13,7 @@ import org.bottleneck.tensor.Tensor;
  * its elements {@code offset + i} for output element i (see {@link Philox}). Ops are
  * asynchronous on a GPU; only the calls that return a value to Java synchronize.
  */
-public interface Backend extends AutoCloseable {
+public interface Backend extends Allocator, AutoCloseable {
 
     /** "cpu" or "cuda". */
     String name();
@@ -22,6 +24,7 @@ public interface Backend extends AutoCloseable {
     // ---------------------------------------------------------------- memory
 
     /** A zero-filled allocation of {@code floats} floats; label names it in errors. */
+    @Override
     Storage allocate(long floats, String label);
 
     /** Host → tensor: copies {@code dst.size()} floats from {@code src[srcOffset..]}. */

@@ -6,7 +6,7 @@ import org.bottleneck.apps.Bench;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             for (String m : models) {
                 for (int b : batches) {
-                    Bench.Result r = Bench.run(backend, ModelConfig.preset(m), train, b, warmup, steps);
+                    Bench.Result r = Bench.run(backend, Presets.get(m), train, b, warmup, steps);
                     if (csv) {
                         System.out.printf(Locale.ROOT, "%s,%d,%.1f,%.4f,%.4f,%.2f,%.2f,%.4f%n", r.model(), r.batch(),
                                 r.samplesPerSecond(), r.stepMillis(), r.gemmMillis(), r.gemmGflops(), r.stepGflops(),

@@ -2,7 +2,7 @@ package org.bottleneck.cli;
 
 import java.nio.file.Path;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
 import picocli.CommandLine.Option;
 
@@ -12,7 +12,7 @@ public final class CheckpointOption {
             description = "Checkpoint to load. Default: ${DEFAULT-VALUE} (what `train` writes).")
     Path checkpoint;
 
-    Autoencoder load(Backend backend) {
+    Model load(Backend backend) {
         return Checkpoint.load(checkpoint, backend);
     }
 }

@@ -11,7 +11,7 @@ import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
 import org.bottleneck.io.AtomicFile;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +39,7 @@ public final class EncodeCommand implements Callable<Integer> {
         if (!split.equals("test") && !split.equals("train")) {
             throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         }
-        try (Backend backend = common.backend(); Autoencoder model = ckpt.load(backend)) {
+        try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
             Dataset data = CommonOptions.limit(Mnist.load(common.dataDir(), split.equals("train")), limit);
             int n = data.size(), z = model.latentDim();
             float[] codes = new Codec(model).encode(Figures.images(data, 0, n), n);

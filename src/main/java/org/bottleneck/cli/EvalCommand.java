@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import org.bottleneck.train.EvalResult;
 import org.bottleneck.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -32,13 +32,13 @@ public final class EvalCommand implements Callable<Integer> {
         if (k < 0 || batch < 1) {
             throw new IllegalArgumentException("need --k ≥ 0 and --batch ≥ 1, got --k " + k + " --batch " + batch);
         }
-        try (Backend backend = common.backend(); Autoencoder model = ckpt.load(backend)) {
+        try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
             Dataset test = common.test();
             EvalResult r = Evaluator.evaluate(model, test, batch);
-            System.out.println("model                 " + model.config().describe());
+            System.out.println("model                 " + model.architecture().describe());
             System.out.printf(Locale.ROOT, "test images           %d%n", r.samples());
             System.out.printf(Locale.ROOT, "reconstruction loss   %.4f %s%n", r.recon(),
-                    model.config().loss().name().equals("BCE") ? "nats/image" : "squared error/image");
+                    model.architecture().output() == org.bottleneck.model.OutputKind.BCE ? "nats/image" : "squared error/image");
             System.out.printf(Locale.ROOT, "mse per pixel         %.6f%n", r.msePerPixel());
             if (model.isVariational()) {
                 System.out.printf(Locale.ROOT, "kl                    %.4f nats/image%n", r.kl());
@@ -48,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "%-22s%.4f nats/image%n", "NLL (IS, K=" + k + ")", nll);
                 }
             }
-            if (model.config().l1() > 0) {
+            if (model.architecture().latent().l1() > 0) {
                 System.out.printf(Locale.ROOT, "l1 penalty            %.4f%n", r.penalty());
             }
         }

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.bottleneck.apps.Codec;
 import org.bottleneck.apps.Figures;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +36,7 @@ public final class InterpolateCommand implements Callable<Integer> {
         if (steps < 2) {
             throw new IllegalArgumentException("--steps must be ≥ 2, got " + steps);
         }
-        try (Backend backend = common.backend(); Autoencoder model = ckpt.load(backend)) {
+        try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
             Figures.interpolation(new Codec(model), common.test(), new int[][] {{from, to}}, steps, out);
             System.out.println("wrote " + out);
         }

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.bottleneck.apps.Codec;
 import org.bottleneck.apps.Figures;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ public final class ReconstructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Backend backend = common.backend(); Autoencoder model = ckpt.load(backend)) {
+        try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
             Figures.reconstructions(new Codec(model), common.test(), count, out);
             System.out.println("wrote " + out);
         }

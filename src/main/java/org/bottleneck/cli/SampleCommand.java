@@ -6,7 +6,7 @@ import org.bottleneck.apps.Codec;
 import org.bottleneck.apps.Figures;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +36,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be ≥ 1, got " + count);
         }
-        try (Backend backend = common.backend(); Autoencoder model = ckpt.load(backend)) {
+        try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
             Figures.samples(new Codec(model), Mnist.load(common.dataDir(), true), count, seed, out);
             System.out.println("wrote " + out);
         }

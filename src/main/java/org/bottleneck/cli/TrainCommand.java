@@ -9,10 +9,12 @@ import org.bottleneck.apps.TrainSession;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.data.Corruption;
+import org.bottleneck.model.Architecture;
 import org.bottleneck.model.Checkpoint;
-import org.bottleneck.model.Corruption;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.LatentHead;
+import org.bottleneck.model.Model;
+import org.bottleneck.model.Presets;
 import org.bottleneck.model.Safetensors;
 import org.bottleneck.train.EvalResult;
 import org.bottleneck.train.Optimizer;
@@ -20,6 +22,7 @@ import org.bottleneck.train.Schedule;
 import org.bottleneck.train.TrainConfig;
 import org.bottleneck.train.TrainState;
 import org.bottleneck.train.Trainer;
+import org.bottleneck.train.TrainingCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +32,9 @@ import picocli.CommandLine.Spec;
         description = {"Train an autoencoder on MNIST and write checkpoints, metrics and pictures to --out.",
                 "With no options: the reference VAE (784-512-256-2×20, Adam 1e-3, batch 128) for 10 epochs.",
                 "Models: vae (β-VAE with --beta), ae (784-512-256-32, linear code), lecture (784-100-10, "
-                        + "sigmoid, MSE: W¹ 100×784, W² 10×100, U¹ 100×10, U² 784×100).",
+                        + "sigmoid, MSE: W¹ 100×784, W² 10×100, U¹ 100×10, U² 784×100), convae (conv encoder "
+                        + "32-64, code 32, transposed-conv decoder), convvae (the same with a 16-d Gaussian head);",
+                "or any architecture as JSON with --arch FILE (format in the README).",
                 "Denoising: --corruption gaussian|masking --noise LEVEL. Sparse: --l1 LAMBDA."})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
@@ -38,17 +43,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "vae", description = "vae, ae or lecture. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "vae", description = "vae, ae, lecture, convae or convvae. Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--hidden", split = ",", description = "Encoder hidden widths, e.g. 512,256 (decoder mirrors). Default: the model's.")
+    @Option(names = "--arch", description = "Architecture JSON file (replaces --model; see the README). Default: none.")
+    Path arch;
+
+    @Option(names = "--hidden", split = ",", description = "Dense models: encoder hidden widths, e.g. 512,256 (decoder mirrors). Default: the model's.")
     int[] hidden;
 
-    @Option(names = "--latent", description = "Latent dimension Z. Default: the model's (vae 20, ae 32, lecture 10).")
+    @Option(names = "--latent", description = "Latent dimension Z. Default: the model's (vae 20, ae 32, lecture 10, convae 32, convvae 16).")
     Integer latent;
 
-    @Option(names = "--beta", defaultValue = "1.0", description = "KL weight of a β-VAE. Default: ${DEFAULT-VALUE}.")
-    double beta;
+    @Option(names = "--beta", description = "KL weight of a β-VAE. Default: the model's (1).")
+    Double beta;
 
     @Option(names = "--corruption", defaultValue = "none", description = "Denoising input corruption: none, gaussian or masking. Default: ${DEFAULT-VALUE}.")
     String corruption;
@@ -56,10 +64,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--noise", defaultValue = "0.3", description = "Corruption level: Gaussian std or masking probability. Default: ${DEFAULT-VALUE}.")
     double noise;
 
-    @Option(names = "--l1", defaultValue = "0", description = "Sparse autoencoder: L1 weight on the code. Default: ${DEFAULT-VALUE}.")
-    double l1;
+    @Option(names = "--l1", description = "Sparse autoencoder: L1 weight on the code. Default: the model's (0).")
+    Double l1;
 
-    @Option(names = "--dropout", defaultValue = "0", description = "Dropout after hidden layers. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dropout", defaultValue = "0", description = "Dense presets: dropout after hidden layers. Default: ${DEFAULT-VALUE}.")
     double dropout;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs. Default: ${DEFAULT-VALUE}.")
@@ -118,11 +126,11 @@ public final class TrainCommand implements Callable<Integer> {
         // A resumed run continues in its own folder unless told otherwise.
         Path outDir = out != null ? out
                 : resume != null && resume.toAbsolutePath().getParent() != null ? resume.toAbsolutePath().getParent()
-                : Path.of("runs", model);
+                : Path.of("runs", arch != null ? stem(arch) : model);
         try (Backend backend = common.backend()) {
             Dataset train = CommonOptions.limit(Mnist.load(common.dataDir(), true), trainLimit);
             Dataset test = common.test();
-            Autoencoder ae;
+            Model ae;
             TrainConfig config;
             TrainState state;
             Safetensors.Contents ckpt = null;
@@ -130,17 +138,20 @@ public final class TrainCommand implements Callable<Integer> {
                 ckpt = Checkpoint.read(resume);
                 ae = Checkpoint.load(resume, backend);
                 config = storedConfig(ckpt, backend);
-                state = Checkpoint.trainState(resume, ckpt);
+                state = TrainingCheckpoint.trainState(resume, ckpt);
             } else {
-                ae = new Autoencoder(backend, modelConfig(), seed);
+                ae = new Model(backend, architecture(train), seed);
                 config = trainConfig(backend);
                 state = new TrainState();
             }
             try (ae; Optimizer opt = Trainer.optimizerFor(ae, config)) {
                 if (ckpt != null) {
-                    Checkpoint.loadOptimizer(resume, ckpt, opt);
+                    TrainingCheckpoint.loadOptimizer(resume, ckpt, opt);
                 }
-                System.out.println("model    " + ae.config().describe() + "  (" + ae.parameters().count() + " parameters)");
+                System.out.println("model    " + ae.architecture().describe() + "  (" + ae.parameters().count() + " parameters)");
+                if (config.corruption().active()) {
+                    System.out.println("denoise  inputs corrupted by " + config.corruption().describe() + ", targets clean");
+                }
                 System.out.println("backend  " + backend.describe());
                 System.out.println("data     " + train.size() + " train / " + test.size() + " test images from "
                         + common.dataDir().toAbsolutePath());
@@ -165,22 +176,56 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ModelConfig modelConfig() {
-        ModelConfig c = ModelConfig.preset(model);
-        if (hidden != null || latent != null) {
-            c = c.withShape(hidden != null ? hidden : c.hidden(), latent != null ? latent : c.latentDim());
+    /** --arch or --model, with --hidden/--latent/--beta/--l1/--dropout applied; checked against the data. */
+    private Architecture architecture(Dataset train) {
+        boolean densePreset = arch == null && !model.startsWith("conv");
+        if (!densePreset && (hidden != null || latent != null || dropout > 0)) {
+            throw new IllegalArgumentException("--hidden, --latent and --dropout vary the dense presets (vae, ae, lecture), not "
+                    + (arch != null ? arch : model) + "; write the layers in an --arch file instead");
         }
-        if (beta != 1.0 && !c.variational()) {
-            throw new IllegalArgumentException("--beta " + beta + " only applies to --model vae, not " + model);
+        Architecture a;
+        if (densePreset) {
+            Presets.DenseRecipe r = Presets.denseRecipe(model);
+            if (hidden != null) {
+                r = r.withHidden(hidden);
+            }
+            LatentHead h = r.head();
+            r = r.withHead(new LatentHead(h.gaussian(), latent != null ? latent : h.size(), h.activation(), h.beta(), h.l1()));
+            boolean varied = hidden != null || latent != null || dropout > 0;
+            a = r.build(varied ? "custom" : model, dropout);
+        } else {
+            a = arch != null ? Architecture.read(arch) : Presets.get(model);
         }
-        return c.withBeta(beta).withCorruption(Corruption.parse(corruption),
-                Corruption.parse(corruption) == Corruption.NONE ? 0 : noise).withL1(l1).withDropout(dropout);
+        LatentHead h = a.latent();
+        if (beta != null && !h.gaussian()) {
+            throw new IllegalArgumentException("--beta " + beta + " only applies to a model with a gaussian latent head"
+                    + " (vae, convvae), not " + a.name());
+        }
+        a = a.withLatent(new LatentHead(h.gaussian(), h.size(), h.activation(), beta != null ? beta : h.beta(),
+                l1 != null ? l1 : h.l1()));
+        a.layers(null, 0); // the shapes chain, or the error names the layer
+        return a;
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
     }
 
     private TrainConfig trainConfig(Backend backend) {
         int every = lossEvery != null ? lossEvery : backend.name().equals("cuda") ? 20 : 1;
         return new TrainConfig(epochs, batch, lr, optimizer.toLowerCase(Locale.ROOT), weightDecay, momentum,
-                new Schedule(schedule, stepEpochs, gamma), clip, patience, seed, every);
+                new Schedule(schedule, stepEpochs, gamma), clip, patience, seed, every, Corruption.parse(corruption, noise));
+    }
+
+    /** v2 keeps the corruption in the training config, v1 kept it in the model config. */
+    private static Corruption storedCorruption(JsonNode trainConfig, Safetensors.Contents c) {
+        Corruption legacy = Checkpoint.legacyCorruption(c);
+        if (legacy != null) {
+            return legacy;
+        }
+        JsonNode kind = trainConfig.get("corruption");
+        return kind == null ? Corruption.NONE : Corruption.parse(kind.asText(), trainConfig.get("corruption_level").asDouble());
     }
 
     /** The train config saved with the checkpoint; only an explicit --epochs overrides it. */
@@ -195,6 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(e, o.get("batch_size").asInt(), o.get("lr").asDouble(), o.get("optimizer").asText(),
                 o.get("weight_decay").asDouble(), o.get("momentum").asDouble(),
                 new Schedule(o.get("schedule").asText(), o.get("step_epochs").asInt(), o.get("gamma").asDouble()),
-                o.get("clip_norm").asDouble(), o.get("patience").asInt(), o.get("seed").asLong(), every);
+                o.get("clip_norm").asDouble(), o.get("patience").asInt(), o.get("seed").asLong(), every,
+                storedCorruption(o, c));
     }
 }

@@ -1,8 +1,5 @@
 package org.bottleneck.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,33 +8,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.data.Corruption;
 import org.bottleneck.model.Safetensors.Contents;
 import org.bottleneck.model.Safetensors.NamedTensor;
 import org.bottleneck.nn.ParamSpec;
 import org.bottleneck.nn.ParameterSet;
 import org.bottleneck.tensor.Tensor;
-import org.bottleneck.train.EpochMetrics;
-import org.bottleneck.train.Optimizer;
-import org.bottleneck.train.TrainState;
 
 /**
- * Model checkpoints as safetensors: parameters under PyTorch's names and shapes
- * ("encoder.0.weight" (512,784), …), the model config and seed in {@code __metadata__}, so
- * {@code model.load_state_dict(safetensors.torch.load_file(path))} works for the equivalent
- * PyTorch module (see README). A training checkpoint adds the optimizer state as flat tensors
- * "optimizer.&lt;name&gt;" (the size of the padded parameter buffer) and the trainer state as JSON;
- * PyTorch users skip those with {@code strict=False}. Writes are atomic (temp file + rename).
+ * Model checkpoints as safetensors: parameters under the names and shapes of the equivalent
+ * PyTorch module ({@code encoder.0.weight} (32,1,3,3) for a Conv2d, (Cin,Cout,k,k) for a
+ * ConvTranspose2d, (out,in) for a Linear), the architecture JSON and the seed in
+ * {@code __metadata__} (format {@value #FORMAT}), so {@code model.load_state_dict(load_file(path))}
+ * works in PyTorch. Version-1 files ({@value #FORMAT_V1}, dense models only) still load: their
+ * config is read as the equivalent architecture. Callers may add tensors and metadata (the
+ * training checkpoint adds the optimizer state). Writes are atomic (temp file + rename).
  */
 public final class Checkpoint {
-    public static final String FORMAT = "bottleneck-checkpoint-1";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String FORMAT = "bottleneck-checkpoint-2";
+    public static final String FORMAT_V1 = "bottleneck-checkpoint-1";
 
     private Checkpoint() {
     }
 
-    /** Saves the model, and if optimizer is not null the optimizer and trainer state too. */
-    public static void save(Path file, Autoencoder model, Optimizer optimizer, TrainState state,
-                            Map<String, String> extraMetadata) {
+    /** Saves the model's parameters and architecture, plus {@code extraTensors} and {@code extraMetadata}. */
+    public static void save(Path file, Model model, List<NamedTensor> extraTensors, Map<String, String> extraMetadata) {
         Backend backend = model.backend();
         ParameterSet ps = model.parameters();
         List<NamedTensor> tensors = new ArrayList<>();
@@ -45,57 +40,67 @@ public final class Checkpoint {
             ParamSpec spec = ps.specs().get(i);
             tensors.add(new NamedTensor(spec.name(), spec.shape().dims(), download(backend, ps.valueViews().get(i))));
         }
+        if (extraTensors != null) {
+            tensors.addAll(extraTensors);
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
-        meta.put("model", model.config().toJson());
+        meta.put("architecture", model.architecture().toJson());
         meta.put("seed", Long.toString(model.seed()));
-        if (optimizer != null) {
-            for (Optimizer.Named s : optimizer.state()) {
-                tensors.add(new NamedTensor("optimizer." + s.name(), new int[] {s.tensor().length()},
-                        download(backend, s.tensor())));
-            }
-            meta.put("optimizer", optimizer.describe());
-            meta.put("optimizer_steps", Integer.toString(optimizer.steps()));
-        }
-        if (state != null) {
-            meta.put("train_state", stateJson(state));
-        }
         if (extraMetadata != null) {
             meta.putAll(extraMetadata);
         }
         Safetensors.write(file, tensors, meta);
     }
 
-    private static float[] download(Backend backend, Tensor t) {
+    public static float[] download(Backend backend, Tensor t) {
         float[] host = new float[t.length()];
         backend.download(t, host, 0);
         return host;
     }
 
-    /** Reads a checkpoint file and checks it is one of ours. */
+    /** Reads a checkpoint file and checks it is one of ours, of a format we know. */
     public static Contents read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException("checkpoint not found: " + file.toAbsolutePath());
         }
         Contents c = Safetensors.read(file);
         String format = c.metadata().get("format");
-        if (!FORMAT.equals(format) || !c.metadata().containsKey("model")) {
-            throw new CheckpointException(file + " is a safetensors file but not a Bottleneck checkpoint"
-                    + " (metadata format=" + format + ", expected " + FORMAT + ")");
+        boolean v2 = FORMAT.equals(format) && c.metadata().containsKey("architecture");
+        boolean v1 = FORMAT_V1.equals(format) && c.metadata().containsKey("model");
+        if (!v1 && !v2) {
+            throw new CheckpointException(file + " is a safetensors file but not a Bottleneck checkpoint we can read"
+                    + " (metadata format=" + format + ", expected " + FORMAT + " or " + FORMAT_V1 + ")");
         }
         return c;
     }
 
-    /** The model config stored in a checkpoint. */
-    public static ModelConfig config(Contents c) {
-        return ModelConfig.fromJson(c.metadata().get("model"));
+    /** The architecture a checkpoint describes (a v1 config read as its equivalent). */
+    public static Architecture architecture(Path file, Contents c) {
+        try {
+            if (FORMAT_V1.equals(c.metadata().get("format"))) {
+                return LegacyConfig.fromJson(c.metadata().get("model")).architecture();
+            }
+            return Architecture.fromJson(c.metadata().get("architecture"));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The denoising corruption a v1 checkpoint kept in its model config; v2 keeps it in the training config. */
+    public static Corruption legacyCorruption(Contents c) {
+        return FORMAT_V1.equals(c.metadata().get("format"))
+                ? LegacyConfig.fromJson(c.metadata().get("model")).corruption() : null;
+    }
+
+    public static long seed(Contents c) {
+        return Long.parseLong(c.metadata().getOrDefault("seed", "0"));
     }
 
     /** Builds the model a checkpoint describes on {@code backend} and loads its parameters. */
-    public static Autoencoder load(Path file, Backend backend) {
+    public static Model load(Path file, Backend backend) {
         Contents c = read(file);
-        long seed = Long.parseLong(c.metadata().getOrDefault("seed", "0"));
-        Autoencoder model = new Autoencoder(backend, config(c), seed);
+        Model model = new Model(backend, architecture(file, c), seed(c));
         try {
             loadParameters(file, c, model);
         } catch (RuntimeException e) {
@@ -109,7 +114,7 @@ public final class Checkpoint {
      * Copies the checkpoint's parameters into {@code model}, first checking that names, shapes
      * and count match exactly; the error lists every difference.
      */
-    public static void loadParameters(Path file, Contents c, Autoencoder model) {
+    public static void loadParameters(Path file, Contents c, Model model) {
         ParameterSet ps = model.parameters();
         List<String> problems = new ArrayList<>();
         for (ParamSpec spec : ps.specs()) {
@@ -127,7 +132,7 @@ public final class Checkpoint {
             }
         }
         if (!problems.isEmpty()) {
-            throw new CheckpointException("checkpoint " + file + " does not fit model " + model.config().describe()
+            throw new CheckpointException("checkpoint " + file + " does not fit model " + model.architecture().describe()
                     + ": " + String.join("; ", problems));
         }
         for (int i = 0; i < ps.specs().size(); i++) {
@@ -145,61 +150,5 @@ public final class Checkpoint {
                         + " at element " + i);
             }
         }
-    }
-
-    /** Restores optimizer state; fails clearly if the checkpoint holds none or a different kind. */
-    public static void loadOptimizer(Path file, Contents c, Optimizer optimizer) {
-        for (Optimizer.Named s : optimizer.state()) {
-            NamedTensor t = c.tensors().get("optimizer." + s.name());
-            if (t == null) {
-                throw new CheckpointException("checkpoint " + file + " has no optimizer." + s.name() + " for "
-                        + optimizer.describe() + " (it was saved with " + c.metadata().getOrDefault("optimizer", "none")
-                        + "); cannot resume exactly");
-            }
-            if (t.data().length != s.tensor().length()) {
-                throw new CheckpointException("checkpoint " + file + ": optimizer." + s.name() + " holds "
-                        + t.data().length + " values, the model's parameter buffer needs " + s.tensor().length());
-            }
-            optimizer.backend().upload(t.data(), 0, s.tensor());
-        }
-        optimizer.setSteps(Integer.parseInt(c.metadata().getOrDefault("optimizer_steps", "0")));
-    }
-
-    /** The trainer state stored in a training checkpoint. */
-    public static TrainState trainState(Path file, Contents c) {
-        String json = c.metadata().get("train_state");
-        if (json == null) {
-            throw new CheckpointException("checkpoint " + file + " holds no trainer state (a best-model file?);"
-                    + " resume from last.safetensors");
-        }
-        try {
-            JsonNode o = JSON.readTree(json);
-            TrainState s = new TrainState();
-            s.epochsDone = o.get("epochs_done").asInt();
-            s.step = o.get("step").asLong();
-            s.bestValLoss = o.get("best_val_loss").asDouble();
-            s.bestEpoch = o.get("best_epoch").asInt();
-            s.epochsSinceBest = o.get("epochs_since_best").asInt();
-            for (JsonNode row : o.get("history")) {
-                s.history.add(EpochMetrics.fromCsv(row.asText()));
-            }
-            return s;
-        } catch (java.io.IOException | NullPointerException e) {
-            throw new CheckpointException("checkpoint " + file + ": unreadable train_state metadata: " + e);
-        }
-    }
-
-    private static String stateJson(TrainState s) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("epochs_done", s.epochsDone);
-        o.put("step", s.step);
-        o.put("best_val_loss", s.bestValLoss);
-        o.put("best_epoch", s.bestEpoch);
-        o.put("epochs_since_best", s.epochsSinceBest);
-        var rows = o.putArray("history");
-        for (EpochMetrics m : s.history) {
-            rows.add(m.toCsv());
-        }
-        return o.toString();
     }
 }

@@ -50,6 +50,14 @@ public interface Layer {
     /** dL/dx from dL/dy; null when allocate was told needInputGrad = false. */
     Tensor backward(Tensor dy, Pass pass);
 
+    /**
+     * The GEMMs one training step of this layer runs for input {@code in} (forward, then the
+     * weight gradient, then dL/dx when {@code needInputGrad}); none for layers without GEMMs.
+     */
+    default List<GemmShape> gemmShapes(Shape in, boolean needInputGrad) {
+        return List.of();
+    }
+
     /** How many PyTorch nn.Sequential slots this layer fills (Linear + ReLU = 2), for names. */
     default int moduleCount() {
         return 1;

@@ -107,6 +107,15 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public List<GemmShape> gemmShapes(Shape s, boolean needInputGrad) {
+        int batch = s.rows();
+        GemmShape fwd = new GemmShape(false, true, batch, out, in);  // y = x·Wᵀ
+        GemmShape dw = new GemmShape(true, false, out, in, batch);   // dW = dyᵀ·x
+        GemmShape dxs = new GemmShape(false, false, batch, in, out); // dx = dy·W
+        return needInputGrad ? List.of(fwd, dw, dxs) : List.of(fwd, dw);
+    }
+
+    @Override
     public int moduleCount() {
         return act == Activation.IDENTITY ? 1 : 2;
     }

@@ -2,6 +2,7 @@ package org.bottleneck.nn;
 
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Philox;
+import org.bottleneck.backend.Streams;
 import org.bottleneck.tensor.Tensor;
 
 /**
@@ -20,7 +21,7 @@ public final class ParameterInit {
 
     /** t ~ U(−bound, bound), PyTorch's default for Linear weights and biases (bound = 1/√fan_in). */
     public void uniform(Tensor t, float bound) {
-        long stream = Philox.derive(seed, 1000 + next++);
+        long stream = Streams.of(seed, Streams.PARAMETER_INIT, next++);
         float[] host = new float[t.length()];
         for (int i = 0; i < host.length; i++) {
             host[i] = (2f * Philox.uniform(stream, i) - 1f) * bound;

@@ -98,6 +98,19 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public List<GemmShape> gemmShapes(Shape in, boolean needInputGrad) {
+        List<GemmShape> out = new ArrayList<>();
+        Shape s = in;
+        boolean first = true;
+        for (Layer l : layers) {
+            out.addAll(l.gemmShapes(s, first ? needInputGrad : true));
+            s = l.outputShape(s);
+            first = false;
+        }
+        return out;
+    }
+
+    @Override
     public int moduleCount() {
         return 1;
     }

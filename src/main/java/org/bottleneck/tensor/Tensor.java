@@ -1,8 +1,6 @@
 package org.bottleneck.tensor;
 
 import java.util.function.Function;
-import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
 
 /**
  * A view: storage + offset (in floats) + shape, row-major and contiguous. Creating views
@@ -33,10 +31,6 @@ public final class Tensor {
             throw new IllegalStateException("tensor " + shape + " used after its storage '" + storage.label() + "' was closed");
         }
         return storage;
-    }
-
-    public Backend backend() {
-        return storage().backend();
     }
 
     public long offset() {

@@ -2,8 +2,7 @@ package org.bottleneck.train;
 
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.LossKind;
+import org.bottleneck.model.Model;
 
 /**
  * Test-set metrics. A VAE is evaluated with z drawn from q(z|x) (the PyTorch VAE example's
@@ -16,42 +15,38 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    public static EvalResult evaluate(Autoencoder model, Dataset data, int batchSize) {
+    public static EvalResult evaluate(Model model, Dataset data, int batchSize) {
+        DataChecks.fits(model, data, "evaluation");
         Backend backend = model.backend();
-        int d = model.inputDim();
+        int d = model.outputSize();
         int b = Math.min(batchSize, data.size());
-        Batches batches = new Batches(data, b);
+        Batches batches = new Batches(backend, data, b);
         float[] recon = new float[b], kl = new float[b], pen = new float[b];
+        double[] total = new double[b];
         float[] out = new float[b * d], x = new float[b * d];
         double sRecon = 0, sKl = 0, sPen = 0, sSq = 0;
         for (int from = 0; from < data.size(); from += b) {
             int n = Math.min(b, data.size() - from);
             model.prepare(n);
             batches.load(from, n, model.input());
-            model.evaluate(model.isVariational(), EVAL_STEP);
-            backend.download(model.reconLoss(), recon, 0);
-            backend.download(model.penaltyLoss(), pen, 0);
-            if (model.isVariational()) {
-                backend.download(model.klLoss(), kl, 0);
-            }
-            backend.download(model.output(), out, 0);
+            model.evaluate(model.isVariational(), EVAL_STEP, model.input());
+            model.readLosses(n, total, recon, kl, pen);
+            backend.download(model.images(), out, 0);
             backend.download(model.input(), x, 0);
-            boolean logits = model.config().loss() == LossKind.BCE;
             for (int i = 0; i < n; i++) {
                 sRecon += recon[i];
                 sPen += pen[i];
-                sKl += model.isVariational() ? kl[i] : 0;
+                sKl += kl[i];
             }
             for (int i = 0; i < n * d; i++) {
-                double p = logits ? 1.0 / (1.0 + Math.exp(-out[i])) : out[i];
-                double e = p - x[i];
+                double e = out[i] - x[i];
                 sSq += e * e;
             }
         }
-        int total = data.size();
-        double r = sRecon / total, k = sKl / total, p = sPen / total;
-        double beta = model.isVariational() ? model.config().beta() : 0;
-        return new EvalResult(total, r + beta * k + p, r, k, p, r + k, sSq / ((double) total * d));
+        int total0 = data.size();
+        double r = sRecon / total0, k = sKl / total0, p = sPen / total0;
+        double beta = model.isVariational() ? model.architecture().latent().beta() : 0;
+        return new EvalResult(total0, r + beta * k + p, r, k, p, r + k, sSq / ((double) total0 * d));
     }
 
     /**
@@ -59,18 +54,19 @@ public final class Evaluator {
      * {@code −log (1/K)·Σ_k p(x|z_k)·p(z_k)/q(z_k|x)}, z_k ~ q(z|x). With z = mu + σ·eps the
      * log 2π terms cancel: {@code log w_k = −recon_k − ½Σz² + ½Σeps² + ½Σ logvar}.
      */
-    public static double importanceSampledNll(Autoencoder model, Dataset data, int batchSize, int k) {
+    public static double importanceSampledNll(Model model, Dataset data, int batchSize, int k) {
         if (!model.isVariational()) {
             throw new IllegalArgumentException("importance-sampled NLL needs a VAE, model '"
-                    + model.config().name() + "' is a plain autoencoder");
+                    + model.architecture().name() + "' is a plain autoencoder");
         }
         if (k < 1) {
             throw new IllegalArgumentException("importance samples K must be ≥ 1, got " + k);
         }
+        DataChecks.fits(model, data, "evaluation");
         Backend backend = model.backend();
         int z = model.latentDim();
         int b = Math.min(batchSize, data.size());
-        Batches batches = new Batches(data, b);
+        Batches batches = new Batches(backend, data, b);
         float[] recon = new float[b], eps = new float[b * z], h = new float[b * 2 * z];
         double[][] logW = new double[k][b];
         double total = 0;
@@ -79,7 +75,7 @@ public final class Evaluator {
             model.prepare(n);
             batches.load(from, n, model.input());
             for (int s = 0; s < k; s++) {
-                model.evaluate(true, EVAL_STEP - 1 - s);
+                model.evaluate(true, EVAL_STEP - 1 - s, model.input());
                 backend.download(model.reconLoss(), recon, 0);
                 backend.download(model.eps(), eps, 0);
                 backend.download(model.encoderOutput(), h, 0);

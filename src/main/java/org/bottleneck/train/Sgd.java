@@ -2,7 +2,7 @@ package org.bottleneck.train;
 
 import java.util.List;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.nn.ParameterSet;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;

@@ -3,7 +3,8 @@ package org.bottleneck.train;
 import java.io.IOException;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.tensor.Tensor;
+import org.bottleneck.model.Model;
 
 /**
  * The training loop: seeded shuffling, one fused optimizer pass per step, optional gradient
@@ -17,14 +18,14 @@ public final class Trainer {
         void afterEpoch(TrainState state, Optimizer optimizer, boolean improved) throws IOException;
     }
 
-    private final Autoencoder model;
+    private final Model model;
     private final TrainConfig config;
     private final Optimizer optimizer;
     private final Progress progress;
     private final EpochHook hook;
     private final int evalBatch;
 
-    public Trainer(Autoencoder model, TrainConfig config, Optimizer optimizer, Progress progress, EpochHook hook) {
+    public Trainer(Model model, TrainConfig config, Optimizer optimizer, Progress progress, EpochHook hook) {
         this.model = model;
         this.config = config;
         this.optimizer = optimizer;
@@ -34,7 +35,7 @@ public final class Trainer {
     }
 
     /** The optimizer a config asks for, over the model's flat parameters. */
-    public static Optimizer optimizerFor(Autoencoder model, TrainConfig config) {
+    public static Optimizer optimizerFor(Model model, TrainConfig config) {
         Backend b = model.backend();
         return switch (config.optimizer()) {
             case "sgd" -> new Sgd(b, model.parameters(), (float) config.momentum(), (float) config.weightDecay());
@@ -45,16 +46,13 @@ public final class Trainer {
 
     /** Trains from {@code state} (fresh or resumed) until the epochs are done or patience runs out. */
     public TrainState fit(Dataset train, Dataset validation, TrainState state) throws IOException {
-        if (train.features() != model.inputDim() || validation.features() != model.inputDim()) {
-            throw new IllegalArgumentException("model '" + model.config().name() + "' expects " + model.inputDim()
-                    + " features per sample, data has " + train.features() + " (train) and "
-                    + validation.features() + " (validation)");
-        }
+        DataChecks.fits(model, train, "train");
+        DataChecks.fits(model, validation, "validation");
         Backend backend = model.backend();
         int b = config.batchSize();
-        Batches batches = new Batches(train, b);
-        float[] recon = new float[b], kl = new float[b], pen = new float[b];
-        double beta = model.isVariational() ? model.config().beta() : 0;
+        Batches batches = new Batches(backend, train, b);
+        float[] recon = new float[b], kl = new float[b];
+        double[] loss = new double[b];
         int steps = (train.size() + b - 1) / b;
 
         for (int epoch = state.epochsDone; epoch < config.epochs(); epoch++) {
@@ -71,30 +69,24 @@ public final class Trainer {
             for (int i = 0; i < steps; i++) {
                 int from = i * b, n = Math.min(b, train.size() - from);
                 model.prepare(n);
-                batches.load(from, n, model.input());
-                model.trainStep(state.step);
+                Tensor target = batches.load(from, n, model, config.corruption(), config.seed(), state.step);
+                model.trainStep(state.step, target);
                 if (config.clipNorm() > 0) {
                     clip(backend);
                 }
                 optimizer.step(lr);
                 state.step++;
                 if (i % config.lossEvery() == 0 || i == steps - 1) {
-                    backend.download(model.reconLoss(), recon, 0);
-                    backend.download(model.penaltyLoss(), pen, 0);
-                    if (model.isVariational()) {
-                        backend.download(model.klLoss(), kl, 0);
-                    }
+                    model.readLosses(n, loss, recon, kl, null);
                     for (int j = 0; j < n; j++) {
-                        double k = model.isVariational() ? kl[j] : 0;
-                        double loss = recon[j] + beta * k + pen[j];
-                        if (!Double.isFinite(loss)) {
-                            throw new TrainingDivergedException("loss became " + loss + " at epoch " + (epoch + 1)
-                                    + ", step " + state.step + " (lr " + lr + ", recon " + recon[j] + ", kl " + k
+                        if (!Double.isFinite(loss[j])) {
+                            throw new TrainingDivergedException("loss became " + loss[j] + " at epoch " + (epoch + 1)
+                                    + ", step " + state.step + " (lr " + lr + ", recon " + recon[j] + ", kl " + kl[j]
                                     + "); try a lower --lr or --clip; the last checkpoint was left untouched");
                         }
-                        sumLoss += loss;
+                        sumLoss += loss[j];
                         sumRecon += recon[j];
-                        sumKl += k;
+                        sumKl += kl[j];
                     }
                     counted += n;
                     double secs = (System.nanoTime() - t0) / 1e9;

@@ -11,8 +11,8 @@ import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Backends;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Model;
+import org.bottleneck.model.Presets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +50,9 @@ class CodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae", "lecture"})
+    @ValueSource(strings = {"vae", "ae", "lecture", "convae", "convvae"})
     void singleEncodeEqualsTheRowOfABatchEncode(String preset) {
-        try (Autoencoder model = new Autoencoder(backend, ModelConfig.preset(preset), 11)) {
+        try (Model model = new Model(backend, Presets.get(preset), 11)) {
             Codec codec = new Codec(model);
             int n = 37, z = model.latentDim();
             float[] x = Figures.images(test, 100, n);
@@ -76,7 +76,7 @@ class CodecTest {
     void batchesLargerThanTheChunkSizeMatchSmallerBatches() {
         // encode/decode/reconstruct work in chunks of 1000 rows: rows past the first chunk must
         // land in the right place
-        try (Autoencoder model = new Autoencoder(backend, ModelConfig.preset("ae"), 3)) {
+        try (Model model = new Model(backend, Presets.get("ae"), 3)) {
             Codec codec = new Codec(model);
             int n = 1203, z = model.latentDim();
             float[] x = Figures.images(test, 0, n);
@@ -93,9 +93,9 @@ class CodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae", "lecture"})
+    @ValueSource(strings = {"vae", "ae", "lecture", "convae", "convvae"})
     void reconstructIsDecodeOfEncodeWithImageShapesInTheUnitInterval(String preset) {
-        try (Autoencoder model = new Autoencoder(backend, ModelConfig.preset(preset), 5)) {
+        try (Model model = new Model(backend, Presets.get(preset), 5)) {
             Codec codec = new Codec(model);
             int n = 9, z = model.latentDim();
             float[] x = Figures.images(test, 0, n);
@@ -115,7 +115,7 @@ class CodecTest {
 
     @Test
     void sampleCodesAreReproducibleAndFollowTheGivenGaussian() {
-        try (Autoencoder model = new Autoencoder(backend, ModelConfig.preset("vae"), 5)) {
+        try (Model model = new Model(backend, Presets.get("vae"), 5)) {
             Codec codec = new Codec(model);
             int n = 2000, z = model.latentDim();
             float[] a = codec.sampleCodes(n, 9, null, null);
@@ -146,7 +146,7 @@ class CodecTest {
 
     @Test
     void wrongLengthsFailWithBothLengths() {
-        try (Autoencoder model = new Autoencoder(backend, ModelConfig.preset("vae"), 5)) {
+        try (Model model = new Model(backend, Presets.get("vae"), 5)) {
             Codec codec = new Codec(model);
             int z = model.latentDim();
             assertMessage(assertThrows(IllegalArgumentException.class,

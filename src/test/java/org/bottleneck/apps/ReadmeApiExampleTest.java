@@ -8,9 +8,9 @@ import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Backends;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Presets;
 import org.bottleneck.train.Optimizer;
 import org.bottleneck.train.Progress;
 import org.bottleneck.train.TrainConfig;
@@ -26,13 +26,13 @@ class ReadmeApiExampleTest {
     void readmeSnippetRuns(@TempDir Path dir) throws Exception {
         TrainConfig config = TrainConfig.defaults(1);
         try (Backend backend = Backends.open("cpu", 0);
-             Autoencoder vae = new Autoencoder(backend, ModelConfig.preset("vae"), 42);
+             Model vae = new Model(backend, Presets.get("vae"), 42);
              Optimizer adam = Trainer.optimizerFor(vae, config)) {
             Dataset train = Mnist.load(Path.of("data/mnist"), true).slice(0, 1000);
             Dataset test = Mnist.load(Path.of("data/mnist"), false).slice(0, 200);
             TrainState state = new Trainer(vae, config, adam, Progress.NONE, (s, o, best) -> { })
                     .fit(train, test, new TrainState());
-            Checkpoint.save(dir.resolve("vae.safetensors"), vae, null, null, null);
+            Checkpoint.save(dir.resolve("vae.safetensors"), vae, null, null);
             Codec codec = new Codec(vae);
             float[] image = Figures.images(test, 0, 1);
             float[] code = new float[20];
@@ -46,7 +46,7 @@ class ReadmeApiExampleTest {
                 norm += c * c;
             }
             assertTrue(norm > 0, "the code of a real digit is not all zeros");
-            try (Autoencoder again = Checkpoint.load(dir.resolve("vae.safetensors"), backend)) {
+            try (Model again = Checkpoint.load(dir.resolve("vae.safetensors"), backend)) {
                 float[] code2 = new float[20];
                 new Codec(again).encode(image, code2);
                 assertEquals(java.util.Arrays.toString(code), java.util.Arrays.toString(code2),

@@ -82,7 +82,7 @@ class ConvergenceTest {
     private static EvalResult train(String preset, int epochs) throws Exception {
         TrainConfig cfg = TrainConfig.defaults(epochs);
         long t0 = System.nanoTime();
-        try (Autoencoder model = new Autoencoder(backend, ModelConfig.preset(preset), cfg.seed());
+        try (Model model = new Model(backend, Presets.get(preset), cfg.seed());
              Optimizer opt = Trainer.optimizerFor(model, cfg)) {
             Trainer trainer = new Trainer(model, cfg, opt, Progress.NONE, (s, o, i) -> { });
             TrainState state = trainer.fit(train, test, new TrainState());

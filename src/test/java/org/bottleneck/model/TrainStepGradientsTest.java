@@ -3,6 +3,7 @@ package org.bottleneck.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.nn.ParameterSet;
 import org.bottleneck.testing.TestBackends;
@@ -18,19 +19,33 @@ class TrainStepGradientsTest {
     @Test
     void stepOverwritesWhateverTheGradientBufferHeld() {
         Backend be = TestBackends.cpu();
-        ModelConfig[] configs = {
-                ModelConfig.preset("vae").withShape(new int[] {9, 5}, 3),
-                ModelConfig.preset("ae").withShape(new int[] {9}, 4).withL1(0.01).withDropout(0.2),
-                ModelConfig.preset("lecture").withShape(new int[] {6}, 2)
-                        .withCorruption(Corruption.MASKING, 0.3),
+        Architecture[] archs = {
+                Presets.dense("vae-small", 12, new int[] {9, 5}, Activation.RELU, LatentHead.gaussian(3, 1.0),
+                        OutputKind.BCE, 0),
+                Presets.dense("ae-small", 12, new int[] {9}, Activation.RELU, LatentHead.code(4, Activation.IDENTITY, 0.01),
+                        OutputKind.BCE, 0.2),
+                Presets.dense("lecture-small", 12, new int[] {6}, Activation.SIGMOID,
+                        LatentHead.code(2, Activation.SIGMOID, 0), OutputKind.SIGMOID_MSE, 0),
+                // every conv-family layer: its weight and bias gradients are written, not added
+                Architecture.fromJson("""
+                        {"name": "conv-small", "input": [1, 4, 4],
+                         "encoder": [{"type": "conv2d", "out": 2, "kernel": 3, "padding": 1, "activation": "relu"},
+                                     {"type": "max_pool2d", "kernel": 2},
+                                     {"type": "upsample", "factor": 2},
+                                     {"type": "conv2d", "out": 2, "kernel": 3, "stride": 2, "padding": 1},
+                                     {"type": "flatten"}],
+                         "latent": {"type": "gaussian", "size": 2},
+                         "decoder": [{"type": "dense", "out": 8, "activation": "tanh"},
+                                     {"type": "unflatten", "shape": [2, 2, 2]},
+                                     {"type": "conv_transpose2d", "out": 2, "kernel": 3, "stride": 2, "padding": 1,
+                                      "output_padding": 1, "activation": "relu"},
+                                     {"type": "conv2d", "out": 1, "kernel": 3, "padding": 1}],
+                         "output": "bce"}"""),
         };
-        for (ModelConfig c : configs) {
-            ModelConfig small = new ModelConfig(c.name(), 12, c.hidden(), c.latentDim(), c.variational(),
-                    c.activation(), c.codeActivation(), c.loss(), c.beta(), c.corruption(), c.corruptionLevel(),
-                    c.l1(), c.dropout());
-            try (Autoencoder m = new Autoencoder(be, small, 5)) {
+        for (Architecture c : archs) {
+            try (Model m = new Model(be, c, 5)) {
                 m.prepare(4);
-                float[] x = new float[4 * 12];
+                float[] x = new float[4 * m.inputSize()];
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (i * 7 % 11) / 10f;
                 }
@@ -38,10 +53,10 @@ class TrainStepGradientsTest {
                 ParameterSet ps = m.parameters();
                 float[] clean = new float[ps.grads().length()], dirty = new float[clean.length];
                 be.fill(ps.grads(), 0f);
-                m.trainStep(3);
+                m.trainStep(3, m.input());
                 be.download(ps.grads(), clean, 0);
                 be.fill(ps.grads(), 123f); // garbage a forgotten zeroing would add to
-                m.trainStep(3);
+                m.trainStep(3, m.input());
                 be.download(ps.grads(), dirty, 0);
                 double norm = 0;
                 for (float g : clean) {

@@ -14,10 +14,11 @@ import java.util.function.ToDoubleFunction;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Philox;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.Corruption;
-import org.bottleneck.model.LossKind;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Architecture;
+import org.bottleneck.model.LatentHead;
+import org.bottleneck.model.Model;
+import org.bottleneck.model.OutputKind;
+import org.bottleneck.model.Presets;
 import org.bottleneck.tensor.Arena;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
@@ -376,32 +377,43 @@ class GradientCheckTest {
 
     @Test
     void wholeVae() {
-        checkModel(new ModelConfig("custom", 7, new int[] {5}, 3, true, Activation.RELU, Activation.IDENTITY,
-                LossKind.BCE, 2.0, Corruption.NONE, 0, 0, 0));
+        checkModel(new DenseCase(7, new int[] {5}, 3, true, Activation.RELU, Activation.IDENTITY, false, 2.0, 0));
     }
 
     @Test
     void wholeSparseAutoencoder() {
-        checkModel(new ModelConfig("custom", 7, new int[] {5}, 3, false, Activation.RELU, Activation.IDENTITY,
-                LossKind.BCE, 1.0, Corruption.NONE, 0, 0.05, 0));
+        checkModel(new DenseCase(7, new int[] {5}, 3, false, Activation.RELU, Activation.IDENTITY, false, 1.0, 0.05));
     }
 
     @Test
     void wholeMseSigmoidAutoencoder() {
-        checkModel(new ModelConfig("custom", 7, new int[] {5}, 3, false, Activation.SIGMOID, Activation.SIGMOID,
-                LossKind.MSE, 1.0, Corruption.NONE, 0, 0, 0));
+        checkModel(new DenseCase(7, new int[] {5}, 3, false, Activation.SIGMOID, Activation.SIGMOID, true, 1.0, 0));
     }
 
     @Test
     void wholeDeeperTanhLeakyVae() {
-        checkModel(new ModelConfig("custom", 7, new int[] {6, 4}, 2, true, Activation.TANH, Activation.IDENTITY,
-                LossKind.BCE, 0.5, Corruption.NONE, 0, 0.02, 0));
-        checkModel(new ModelConfig("custom", 7, new int[] {6, 4}, 2, false, Activation.LEAKY_RELU, Activation.TANH,
-                LossKind.MSE, 1.0, Corruption.NONE, 0, 0.02, 0));
+        checkModel(new DenseCase(7, new int[] {6, 4}, 2, true, Activation.TANH, Activation.IDENTITY, false, 0.5, 0.02));
+        checkModel(new DenseCase(7, new int[] {6, 4}, 2, false, Activation.LEAKY_RELU, Activation.TANH, true, 1.0, 0.02));
+    }
+
+    /** A mirrored dense model (the v1 family), built by {@link Presets#dense}. */
+    record DenseCase(int inputDim, int[] hidden, int latentDim, boolean variational, Activation activation,
+                     Activation codeActivation, boolean mse, double beta, double l1) {
+        Architecture architecture() {
+            LatentHead head = variational ? new LatentHead(true, latentDim, Activation.IDENTITY, beta, l1)
+                    : LatentHead.code(latentDim, codeActivation, l1);
+            return Presets.dense("custom", inputDim, hidden, activation, head,
+                    mse ? OutputKind.SIGMOID_MSE : OutputKind.BCE, 0);
+        }
+
+        @Override
+        public String toString() {
+            return architecture().describe();
+        }
     }
 
     /** float64 reference of the model's mean loss; kinks collects ReLU inputs and L1 codes. */
-    static double modelLoss(ModelConfig c, List<ParamSpec> specs, double[] p, int[] offs, double[] x, int batch,
+    static double modelLoss(DenseCase c, List<ParamSpec> specs, double[] p, int[] offs, double[] x, int batch,
                             double[] eps, List<double[]> kinks) {
         int[] hidden = c.hidden();
         int layer = 0;
@@ -443,7 +455,7 @@ class GradientCheckTest {
             a = dense(specs, p, offs, layer++, a, batch, width, hidden[i], hiddenAct, kinks);
             width = hidden[i];
         }
-        boolean mse = c.loss() == LossKind.MSE;
+        boolean mse = c.mse();
         double[] y = dense(specs, p, offs, layer, a, batch, width, c.inputDim(),
                 mse ? Activation.SIGMOID : Activation.IDENTITY, kinks);
         double recon = 0;
@@ -484,14 +496,14 @@ class GradientCheckTest {
         return false;
     }
 
-    private void checkModel(ModelConfig cfg) {
+    private void checkModel(DenseCase cfg) {
         final int batch = 4, d = cfg.inputDim();
         final long step = 5;
         float[] x = uniform(99, batch * d, 0, 1);
         x[0] = 0f;
         x[d + 1] = 1f;
         for (long seed = 1; seed < 200; seed++) {
-            try (Autoencoder model = new Autoencoder(be, cfg, seed)) {
+            try (Model model = new Model(be, cfg.architecture(), seed)) {
                 ParameterSet ps = model.parameters();
                 List<ParamSpec> specs = ps.specs();
                 int[] offs = new int[specs.size()];
@@ -523,7 +535,7 @@ class GradientCheckTest {
 
                 model.prepare(batch);
                 be.upload(x, 0, model.input());
-                model.trainStep(step);
+                model.trainStep(step, model.input());
                 if (cfg.variational()) {
                     assertClose(cfg + " eps", eps, Tensors.download(be, model.eps()), 0, 0);
                 }

@@ -3,7 +3,7 @@ package org.bottleneck.testing;
 import java.util.ArrayList;
 import java.util.List;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
 

@@ -8,8 +8,8 @@ import org.bottleneck.backend.cuda.CudaBackend;
 import org.bottleneck.backend.cuda.CudaProbe;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Model;
+import org.bottleneck.model.Presets;
 import org.bottleneck.testing.TestBackends;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GpuTrainingParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae"})
+    @ValueSource(strings = {"vae", "ae", "convae", "convvae"})
     void twentyStepsAgree(String name) {
         CudaProbe.Status status = CudaProbe.status();
         Assumptions.assumeTrue(status.usable(), "skipped: " + status.reason());
@@ -47,17 +47,17 @@ class GpuTrainingParityTest {
 
     /** Mean per-image loss after each of 20 steps. */
     private static double[] losses(Backend backend, String name, Dataset train) {
-        ModelConfig config = ModelConfig.preset(name);
+        var config = Presets.get(name);
         TrainConfig tc = TrainConfig.defaults(1);
         double[] out = new double[20];
         float[] recon = new float[128], kl = new float[128];
-        try (Autoencoder model = new Autoencoder(backend, config, 42);
+        try (Model model = new Model(backend, config, 42);
              Optimizer opt = Trainer.optimizerFor(model, tc)) {
-            Batches batches = new Batches(train, 128);
+            Batches batches = new Batches(backend, train, 128);
             model.prepare(128);
             for (int s = 0; s < 20; s++) {
                 batches.load(s * 128, 128, model.input());
-                model.trainStep(s);
+                model.trainStep(s, model.input());
                 opt.step((float) tc.lr());
                 backend.download(model.reconLoss(), recon, 0);
                 double sum = 0;

@@ -14,10 +14,11 @@ import org.bottleneck.backend.Backends;
 import org.bottleneck.cli.Main;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
+import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
-import org.bottleneck.model.Corruption;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.data.Corruption;
+import org.bottleneck.model.Architecture;
+import org.bottleneck.model.Presets;
 import org.bottleneck.model.Safetensors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,36 +50,36 @@ class ResumeTest {
         backend.close();
     }
 
-    private static ModelConfig model(String kind) {
+    private static Architecture model(String kind) {
         return switch (kind) {
-            case "vae" -> ModelConfig.preset("vae");
-            // masking noise and dropout: two more random streams that must continue exactly
-            case "ae-masking-dropout" -> ModelConfig.preset("ae").withCorruption(Corruption.MASKING, 0.2)
-                    .withDropout(0.1);
+            case "vae" -> Presets.get("vae");
+            // masking noise (in config) and dropout: two more random streams that must continue exactly
+            case "ae-masking-dropout" -> Presets.denseRecipe("ae").build("ae", 0.1);
             default -> throw new IllegalArgumentException(kind);
         };
     }
 
     /** Batch 100: 10 steps per epoch on 1000 images, which keeps this fast. */
-    private static TrainConfig config(int epochs) {
-        return new TrainConfig(epochs, 100, 1e-3, "adam", 0, 0.9, Schedule.constant(), 0, 0, 42, 1);
+    private static TrainConfig config(String kind, int epochs) {
+        Corruption c = kind.contains("masking") ? Corruption.parse("masking", 0.2) : Corruption.NONE;
+        return new TrainConfig(epochs, 100, 1e-3, "adam", 0, 0.9, Schedule.constant(), 0, 0, 42, 1, c);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"vae", "ae-masking-dropout"})
     void oneEpochPlusResumeEqualsTwoEpochs(String kind, @TempDir Path tmp) throws Exception {
-        ModelConfig mc = model(kind);
+        Architecture mc = model(kind);
         Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
 
         TrainState a;
         float[] paramsA, afterOne, loaded;
-        try (Autoencoder m = new Autoencoder(backend, mc, 42); Optimizer opt = Trainer.optimizerFor(m, config(2))) {
-            a = TrainSession.run(m, config(2), opt, new TrainState(), train, test, straight, Progress.NONE);
+        try (Model m = new Model(backend, mc, 42); Optimizer opt = Trainer.optimizerFor(m, config(kind, 2))) {
+            a = TrainSession.run(m, config(kind, 2), opt, new TrainState(), train, test, straight, Progress.NONE);
             paramsA = values(m);
         }
 
-        try (Autoencoder m = new Autoencoder(backend, mc, 42); Optimizer opt = Trainer.optimizerFor(m, config(1))) {
-            TrainState s = TrainSession.run(m, config(1), opt, new TrainState(), train, test, split, Progress.NONE);
+        try (Model m = new Model(backend, mc, 42); Optimizer opt = Trainer.optimizerFor(m, config(kind, 1))) {
+            TrainState s = TrainSession.run(m, config(kind, 1), opt, new TrainState(), train, test, split, Progress.NONE);
             assertEquals(1, s.epochsDone);
             afterOne = values(m);
         }
@@ -86,13 +87,13 @@ class ResumeTest {
         Safetensors.Contents c = Checkpoint.read(last);
         TrainState b;
         float[] paramsB;
-        try (Autoencoder m = Checkpoint.load(last, backend); Optimizer opt = Trainer.optimizerFor(m, config(2))) {
+        try (Model m = Checkpoint.load(last, backend); Optimizer opt = Trainer.optimizerFor(m, config(kind, 2))) {
             loaded = values(m);
-            Checkpoint.loadOptimizer(last, c, opt);
-            TrainState resumed = Checkpoint.trainState(last, c);
+            TrainingCheckpoint.loadOptimizer(last, c, opt);
+            TrainState resumed = TrainingCheckpoint.trainState(last, c);
             assertEquals(1, resumed.epochsDone);
             assertEquals(10, resumed.step);
-            b = TrainSession.run(m, config(2), opt, resumed, train, test, split, Progress.NONE);
+            b = TrainSession.run(m, config(kind, 2), opt, resumed, train, test, split, Progress.NONE);
             paramsB = values(m);
         }
 
@@ -155,7 +156,7 @@ class ResumeTest {
                 m.valRecon(), m.valKl());
     }
 
-    private static float[] values(Autoencoder m) {
+    private static float[] values(Model m) {
         float[] v = new float[m.parameters().values().length()];
         backend.download(m.parameters().values(), v, 0);
         return v;

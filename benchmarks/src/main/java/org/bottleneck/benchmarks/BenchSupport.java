@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Backends;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.backend.cuda.CudaProbe;
 import org.bottleneck.data.Mnist;
 import org.bottleneck.tensor.Shape;

@@ -6,7 +6,7 @@ import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.GemmMapping;
 import org.bottleneck.backend.Philox;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.tensor.Tensor;
 import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_full;

@@ -1,7 +1,7 @@
 package org.bottleneck.backend.cpu;
 
 import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 
 /**
  * Host memory as a Java float[]: plain indexed loops over it are vectorized by the JIT (AVX2 /
@@ -39,7 +39,6 @@ final class CpuStorage implements Storage {
         return d;
     }
 
-    @Override
     public Backend backend() {
         return backend;
     }

@@ -7,7 +7,7 @@ import org.bottleneck.backend.AdamWStep;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.GemmMapping;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.tensor.Tensor;
 
 /**

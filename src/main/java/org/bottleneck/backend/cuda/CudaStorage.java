@@ -1,7 +1,7 @@
 package org.bottleneck.backend.cuda;
 
 import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 
 /** One device allocation (one cuMemAlloc); tensors are views into it. */
 final class CudaStorage implements Storage {
@@ -26,7 +26,6 @@ final class CudaStorage implements Storage {
         return root;
     }
 
-    @Override
     public Backend backend() {
         return backend;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.backend.Storage;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.backend.cpu.CpuBackend;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;

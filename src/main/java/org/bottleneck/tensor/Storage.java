@@ -1,12 +1,11 @@
-package org.bottleneck.backend;
+package org.bottleneck.tensor;
 
 /**
- * One allocation owned by a backend (host memory for the CPU, device memory for CUDA).
+ * One allocation owned by a backend (made through an {@link Allocator}) (host memory for the CPU, device memory for CUDA).
  * Tensors are views into a storage. {@code close()} frees it, is idempotent, and any use
  * after close throws.
  */
 public interface Storage extends AutoCloseable {
-    Backend backend();
 
     /** Capacity in floats. */
     long size();

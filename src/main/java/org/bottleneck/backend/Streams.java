@@ -1,0 +1,28 @@
+package org.bottleneck.backend;
+
+/**
+ * The one registry of Philox stream ids: every random draw in Bottleneck comes from
+ * {@code Philox.derive(seed, id)} with an id from here, so no two sources can collide and a
+ * run is a pure function of its seed (DESIGN.md §2, Randomness). Ids are part of the
+ * checkpoint contract: changing one changes every result drawn from it.
+ */
+public final class Streams {
+    private Streams() {
+    }
+
+    /** Denoising corruption of the training inputs; element offsets are the step's (step << 32). */
+    public static final long CORRUPTION = 1;
+    /** The VAE head's eps. */
+    public static final long LATENT = 2;
+    /** Dropout: layer j of the model draws from {@code derive(derive(seed, DROPOUT), j)}. */
+    public static final long DROPOUT = 100;
+    /** Initial parameters: parameter i draws from {@code derive(seed, PARAMETER_INIT + i)}. */
+    public static final long PARAMETER_INIT = 1000;
+    /** Epoch e's shuffle: {@code derive(seed, SHUFFLE + e)}. */
+    public static final long SHUFFLE = 1_000_000L;
+
+    /** Stream {@code index} of family {@code base} of {@code seed}. */
+    public static long of(long seed, long base, long index) {
+        return Philox.derive(seed, base + index);
+    }
+}
