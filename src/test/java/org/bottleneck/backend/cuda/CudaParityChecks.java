@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Random;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.Storage;
 import org.bottleneck.backend.cpu.CpuBackend;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +48,11 @@ abstract class CudaParityChecks {
 
     /** The CUDA backend under test; owned by the subclass. */
     abstract Backend cuda();
+
+    /** True under host emulation (an OS thread per CUDA thread): the large cases are skipped there. */
+    boolean emulated() {
+        return false;
+    }
 
     /** The reference; one per process because OpenBLAS threads are set once. */
     static final CpuBackend CPU = new CpuBackend(1);
@@ -128,10 +135,13 @@ abstract class CudaParityChecks {
         return new Twin(new float[Math.toIntExact(Shape.of(dims).size())], dims);
     }
 
+    /** Euclidean norm of the non-NaN elements (a NaN is a legitimate max-pool output). */
     static double norm(float[] x) {
         double s = 0;
         for (float v : x) {
-            s += (double) v * v;
+            if (!Float.isNaN(v)) {
+                s += (double) v * v;
+            }
         }
         return Math.sqrt(s);
     }
@@ -406,6 +416,165 @@ abstract class CudaParityChecks {
             }
             q.check("sgd params n=" + n, 0, 0);
             vel.check("sgd velocity n=" + n, 0, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ convolution family
+    //
+    // Tolerances. conv2d forward, backward data and backward filter run on small integers
+    // (|x|, |w|, |dy| ≤ 4, at most 27 taps): every product and partial sum is an integer far below
+    // 2^24, so the result is exact in any summation order (GEMM blocking, col2im's tap order, the
+    // chunking): EXACT. So are the gathers of upsample and max-pool backward on small integers.
+    // Max pool and upsample forward only move values: EXACT, ties and NaNs included (which
+    // element wins is part of the contract). Channel bias + activation: as the dense bias +
+    // activation above (EXACT for the piecewise-linear ones, TRANSCENDENTAL otherwise, the
+    // per-channel sum like COLUMN_SUM).
+
+    /** B 1 and 3, Cin 1 and 3, odd and non-square planes, k 1 and 3, s 1 and 2, p 0 and 1. */
+    static final ConvGeometry[] CONVS = {
+        new ConvGeometry(1, 1, 5, 4, 2, 3, 1, 1),
+        new ConvGeometry(3, 1, 7, 5, 3, 3, 2, 0),
+        new ConvGeometry(1, 3, 5, 6, 2, 3, 2, 1),
+        new ConvGeometry(3, 3, 3, 5, 2, 1, 1, 0),
+        new ConvGeometry(2, 2, 5, 4, 3, 1, 2, 1), // k < p + 1: the border outputs see only padding
+    };
+
+    @Test
+    void conv2dForwardAndBackward() {
+        for (ConvGeometry g : CONVS) {
+            assertTrue(g.chunk() == g.batch(), g + " should fit one chunk");
+            convCase(g);
+        }
+    }
+
+    /** The chunk loop (2 + 1 samples: the last chunk smaller), too many threads for the emulation. */
+    @Test
+    void conv2dInSeveralChunks() {
+        Assumptions.assumeFalse(emulated(), "skipped under host emulation: a multi-chunk convolution is"
+                + " millions of CUDA threads (it runs in the GPU suite)");
+        ConvGeometry g = new ConvGeometry(3, 8, 255, 321, 8, 3, 1, 1);
+        assertTrue(g.chunk() == 2, g + " chunk " + g.chunk());
+        convCase(g);
+    }
+
+    private void convCase(ConvGeometry g) {
+        String tag = g.toString();
+        int[] in = g.inputShape().dims(), out = g.outputShape().dims(), wd = g.weightShape().dims();
+        int inN = Math.toIntExact(g.inputShape().size()), outN = Math.toIntExact(g.outputShape().size());
+        int wN = Math.toIntExact(g.weightShape().size());
+        Twin ws = zeros(Math.toIntExact(cuda().convWorkspaceFloats(g)));
+        float[] x = smallInts(inN), w = smallInts(wN), dy = smallInts(outN);
+        Twin xx = twin(x, in), ww = twin(w, wd), dyy = twin(dy, out);
+
+        Twin y = twin(gaussian(outN, 1f), out); // overwritten
+        cuda().conv2dForward(g, xx.g, ww.g, y.g, ws.g);
+        assertClose("conv2dForward " + tag, ConvReference.round(ConvReference.forward(g, x, w)), y.gpu(), 0, 0);
+
+        Twin dx = twin(gaussian(inN, 1f), in); // overwritten
+        cuda().conv2dBackwardData(g, dyy.g, ww.g, dx.g, ws.g);
+        assertClose("conv2dBackwardData " + tag, ConvReference.round(ConvReference.backwardData(g, dy, w)),
+                dx.gpu(), 0, 0);
+
+        float[] dw0 = smallInts(wN);
+        Twin dw = twin(dw0, wd); // accumulates
+        cuda().conv2dBackwardFilter(g, xx.g, dyy.g, 1f, dw.g, ws.g);
+        assertClose("conv2dBackwardFilter beta=1 " + tag,
+                ConvReference.round(ConvReference.backwardFilter(g, x, dy, 1f, dw0)), dw.gpu(), 0, 0);
+        float[] garbage = gaussian(wN, 1f);
+        Twin dwNew = twin(garbage, wd); // overwritten
+        cuda().conv2dBackwardFilter(g, xx.g, dyy.g, 0f, dwNew.g, ws.g);
+        assertClose("conv2dBackwardFilter beta=0 " + tag,
+                ConvReference.round(ConvReference.backwardFilter(g, x, dy, 0f, garbage)), dwNew.gpu(), 0, 0);
+    }
+
+    @Test
+    void channelBiasActivationForwardAndBackward() {
+        int[][] shapes = {{1, 1, 1, 1}, {3, 3, 3, 5}, {2, 1, 4, 3}};
+        for (Activation act : Activation.values()) {
+            boolean exact = act == Activation.IDENTITY || act == Activation.RELU || act == Activation.LEAKY_RELU;
+            for (int[] s : shapes) {
+                int n = s[0] * s[1] * s[2] * s[3], c = s[1], plane = s[2] * s[3];
+                String tag = act + " " + Shape.of(s);
+                float[] x = gaussian(n, 2f), b = gaussian(c, 1f);
+                x[0] = Math.abs(x[0]) + Math.abs(b[0]) + 0.5f; // one positive pre-activation: relu's output ≠ 0
+                Twin xx = twin(x, s), bias = twin(b, c);
+                cuda().channelBiasActivationForward(xx.g, bias.g, act, xx.g); // in place
+                float[] yRef = new float[n];
+                for (int i = 0; i < n; i++) {
+                    yRef[i] = act.apply(x[i] + b[(i / plane) % c]);
+                }
+                assertClose("channelBiasActivationForward " + tag, yRef, xx.gpu(), exact ? 0 : 1e-6, exact ? 0 : 1e-6);
+
+                // backward from the same saved output, so only the kernel is under test
+                float[] yv = xx.gpu(), dyv = gaussian(n, 1f), db0 = gaussian(c, 1f);
+                Twin y = twin(yv, s), dy = twin(dyv, s), dx = twin(gaussian(n, 1f), s), dbias = twin(db0, c);
+                cuda().channelBiasActivationBackward(y.g, dy.g, act, dx.g, dbias.g);
+                float[] dxRef = new float[n];
+                double[] sums = new double[c];
+                for (int i = 0; i < n; i++) {
+                    dxRef[i] = dyv[i] * act.derivativeFromOutput(yv[i]);
+                    sums[(i / plane) % c] += dxRef[i];
+                }
+                float[] dbRef = new float[c];
+                for (int j = 0; j < c; j++) {
+                    dbRef[j] = db0[j] + (float) sums[j];
+                }
+                assertClose("channelBiasActivationBackward dx " + tag, dxRef, dx.gpu(), 0, 0);
+                assertClose("channelBiasActivationBackward dbias " + tag, dbRef, dbias.gpu(), 1e-6 * n / c, 1e-5);
+                cuda().channelBiasActivationBackward(y.g, dy.g, act, dy.g, null); // dx aliases dy, no dbias
+                assertClose("channelBiasActivationBackward in place " + tag, dxRef, dy.gpu(), 0, 0);
+            }
+        }
+    }
+
+    @Test
+    void upsampleNearestForwardAndBackward() {
+        int[][] cases = {{3, 2, 3, 2, 2}, {1, 3, 2, 3, 3}, {2, 1, 3, 1, 1}}; // B, C, H, W, factor
+        for (int[] t : cases) {
+            int planes = t[0] * t[1], h = t[2], w = t[3], f = t[4];
+            String tag = "x " + Shape.of(t[0], t[1], h, w) + " factor " + f;
+            int[] in = {t[0], t[1], h, w}, out = {t[0], t[1], h * f, w * f};
+            float[] x = gaussian(planes * h * w, 1f);
+            Twin xx = twin(x, in), y = twin(gaussian(planes * h * f * w * f, 1f), out);
+            cuda().upsampleNearestForward(xx.g, f, y.g);
+            assertClose("upsampleNearestForward " + tag, ConvReference.upsample(x, planes, h, w, f), y.gpu(), 0, 0);
+
+            float[] dy = smallInts(planes * h * f * w * f);
+            Twin dyy = twin(dy, out), dx = twin(gaussian(planes * h * w, 1f), in); // dx overwritten
+            cuda().upsampleNearestBackward(dyy.g, f, dx.g);
+            assertClose("upsampleNearestBackward " + tag,
+                    ConvReference.round(ConvReference.upsampleBackward(dy, planes, h, w, f)), dx.gpu(), 0, 0);
+        }
+    }
+
+    @Test
+    void maxPoolForwardAndBackward() {
+        // B, C, H, W, k, s: overlapping k=3 s=2 with uncovered last column, k=2 s=2, k=3 s=1
+        int[][] cases = {{3, 2, 7, 6, 3, 2}, {1, 3, 5, 4, 2, 2}, {1, 1, 4, 5, 3, 1}};
+        for (int[] t : cases) {
+            int planes = t[0] * t[1], h = t[2], w = t[3], k = t[4], s = t[5];
+            int ho = (h - k) / s + 1, wo = (w - k) / s + 1;
+            String tag = "x " + Shape.of(t[0], t[1], h, w) + " k=" + k + " s=" + s;
+            int[] in = {t[0], t[1], h, w}, out = {t[0], t[1], ho, wo};
+            float[] x = smallInts(planes * h * w); // many ties: the first maximum must win
+            if (t == cases[0]) {
+                x[3] = Float.NaN; // window (0,1) holds two NaNs: the first wins
+                x[4] = Float.NaN;
+                x[w + 1] = Float.NaN; // window (0,0): a NaN after larger values still wins
+            }
+            Twin xx = twin(x, in), y = twin(gaussian(planes * ho * wo, 1f), out);
+            Twin arg = twin(gaussian(planes * ho * wo, 1f), out);
+            cuda().maxPoolForward(xx.g, k, s, y.g, arg.g);
+            float[][] ref = ConvReference.maxPool(x, planes, h, w, k, s);
+            assertClose("maxPoolForward y " + tag, ref[0], y.gpu(), 0, 0);
+            assertClose("maxPoolForward argmax " + tag, ref[1], arg.gpu(), 0, 0);
+
+            // backward from the same saved argmax on both sides
+            float[] dy = smallInts(planes * ho * wo);
+            Twin dyy = twin(dy, out), argIn = twin(ref[1], out), dx = twin(gaussian(planes * h * w, 1f), in);
+            cuda().maxPoolBackward(dyy.g, argIn.g, k, s, dx.g);
+            assertClose("maxPoolBackward " + tag,
+                    ConvReference.round(ConvReference.maxPoolBackward(dy, ref[1], planes, h, w, k, s)), dx.gpu(), 0, 0);
         }
     }
 }
