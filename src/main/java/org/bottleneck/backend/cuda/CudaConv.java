@@ -182,10 +182,8 @@ final class CudaConv {
 
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
         String op = "channelBiasActivationForward";
-        if (bias == null) {
-            throw new IllegalArgumentException(op + ": bias is null (x " + x.shape() + ")");
-        }
         int[] cp = ConvChecks.channelBias(op, x, bias, y);
+        ConvChecks.required(op, "bias", bias);
         long px = backend.addr(op, x), pb = backend.addr(op, bias), py = backend.addr(op, y);
         int n = x.length();
         if (n > 0) {

@@ -421,14 +421,16 @@ abstract class CudaParityChecks {
 
     // ------------------------------------------------------------------ convolution family
     //
-    // Tolerances. conv2d forward, backward data and backward filter run on small integers
-    // (|x|, |w|, |dy| ≤ 4, at most 27 taps): every product and partial sum is an integer far below
-    // 2^24, so the result is exact in any summation order (GEMM blocking, col2im's tap order, the
-    // chunking): EXACT. So are the gathers of upsample and max-pool backward on small integers.
-    // Max pool and upsample forward only move values: EXACT, ties and NaNs included (which
-    // element wins is part of the contract). Channel bias + activation: as the dense bias +
-    // activation above (EXACT for the piecewise-linear ones, TRANSCENDENTAL otherwise, the
-    // per-channel sum like COLUMN_SUM).
+    // Each op on both backends from the same inputs. Tolerances: conv2d forward, backward data
+    // and backward filter run on small integers (|x|, |w|, |dy| ≤ 4, at most 27 taps): every
+    // product and partial sum is an integer far below 2^24, so both twins give the exact result
+    // whatever their summation order (OpenBLAS's and cuBLAS's blocking, the chunking): EXACT.
+    // So are the gathers of upsample and max-pool backward on small integers. Max pool and
+    // upsample forward only move values: EXACT, ties and NaNs included (which element wins is
+    // part of the contract). Channel bias + activation: as the dense bias + activation above
+    // (EXACT for the piecewise-linear ones and for dx, TRANSCENDENTAL otherwise); dbias is a
+    // double sum on both sides in a different order (the GPU's tree, the CPU's sequential
+    // loop), rounded to float and added once: COLUMN_SUM's bound with the per-channel count.
 
     /** B 1 and 3, Cin 1 and 3, odd and non-square planes, k 1 and 3, s 1 and 2, p 0 and 1. */
     static final ConvGeometry[] CONVS = {
@@ -462,29 +464,27 @@ abstract class CudaParityChecks {
         int[] in = g.inputShape().dims(), out = g.outputShape().dims(), wd = g.weightShape().dims();
         int inN = Math.toIntExact(g.inputShape().size()), outN = Math.toIntExact(g.outputShape().size());
         int wN = Math.toIntExact(g.weightShape().size());
-        Twin ws = zeros(Math.toIntExact(cuda().convWorkspaceFloats(g)));
-        float[] x = smallInts(inN), w = smallInts(wN), dy = smallInts(outN);
-        Twin xx = twin(x, in), ww = twin(w, wd), dyy = twin(dy, out);
+        Twin ws = zeros(Math.toIntExact(Math.max(CPU.convWorkspaceFloats(g), cuda().convWorkspaceFloats(g))));
+        Twin x = twin(smallInts(inN), in), w = twin(smallInts(wN), wd), dy = twin(smallInts(outN), out);
 
         Twin y = twin(gaussian(outN, 1f), out); // overwritten
-        cuda().conv2dForward(g, xx.g, ww.g, y.g, ws.g);
-        assertClose("conv2dForward " + tag, ConvReference.round(ConvReference.forward(g, x, w)), y.gpu(), 0, 0);
+        CPU.conv2dForward(g, x.c, w.c, y.c, ws.c);
+        cuda().conv2dForward(g, x.g, w.g, y.g, ws.g);
+        y.check("conv2dForward " + tag, 0, 0);
 
         Twin dx = twin(gaussian(inN, 1f), in); // overwritten
-        cuda().conv2dBackwardData(g, dyy.g, ww.g, dx.g, ws.g);
-        assertClose("conv2dBackwardData " + tag, ConvReference.round(ConvReference.backwardData(g, dy, w)),
-                dx.gpu(), 0, 0);
+        CPU.conv2dBackwardData(g, dy.c, w.c, dx.c, ws.c);
+        cuda().conv2dBackwardData(g, dy.g, w.g, dx.g, ws.g);
+        dx.check("conv2dBackwardData " + tag, 0, 0);
 
-        float[] dw0 = smallInts(wN);
-        Twin dw = twin(dw0, wd); // accumulates
-        cuda().conv2dBackwardFilter(g, xx.g, dyy.g, 1f, dw.g, ws.g);
-        assertClose("conv2dBackwardFilter beta=1 " + tag,
-                ConvReference.round(ConvReference.backwardFilter(g, x, dy, 1f, dw0)), dw.gpu(), 0, 0);
-        float[] garbage = gaussian(wN, 1f);
-        Twin dwNew = twin(garbage, wd); // overwritten
-        cuda().conv2dBackwardFilter(g, xx.g, dyy.g, 0f, dwNew.g, ws.g);
-        assertClose("conv2dBackwardFilter beta=0 " + tag,
-                ConvReference.round(ConvReference.backwardFilter(g, x, dy, 0f, garbage)), dwNew.gpu(), 0, 0);
+        Twin dw = twin(smallInts(wN), wd); // accumulates
+        CPU.conv2dBackwardFilter(g, x.c, dy.c, 1f, dw.c, ws.c);
+        cuda().conv2dBackwardFilter(g, x.g, dy.g, 1f, dw.g, ws.g);
+        dw.check("conv2dBackwardFilter beta=1 " + tag, 0, 0);
+        Twin dwNew = twin(gaussian(wN, 1f), wd); // overwritten
+        CPU.conv2dBackwardFilter(g, x.c, dy.c, 0f, dwNew.c, ws.c);
+        cuda().conv2dBackwardFilter(g, x.g, dy.g, 0f, dwNew.g, ws.g);
+        dwNew.check("conv2dBackwardFilter beta=0 " + tag, 0, 0);
     }
 
     @Test
@@ -493,36 +493,25 @@ abstract class CudaParityChecks {
         for (Activation act : Activation.values()) {
             boolean exact = act == Activation.IDENTITY || act == Activation.RELU || act == Activation.LEAKY_RELU;
             for (int[] s : shapes) {
-                int n = s[0] * s[1] * s[2] * s[3], c = s[1], plane = s[2] * s[3];
+                int n = s[0] * s[1] * s[2] * s[3], c = s[1];
                 String tag = act + " " + Shape.of(s);
-                float[] x = gaussian(n, 2f), b = gaussian(c, 1f);
-                x[0] = Math.abs(x[0]) + Math.abs(b[0]) + 0.5f; // one positive pre-activation: relu's output ≠ 0
-                Twin xx = twin(x, s), bias = twin(b, c);
-                cuda().channelBiasActivationForward(xx.g, bias.g, act, xx.g); // in place
-                float[] yRef = new float[n];
-                for (int i = 0; i < n; i++) {
-                    yRef[i] = act.apply(x[i] + b[(i / plane) % c]);
-                }
-                assertClose("channelBiasActivationForward " + tag, yRef, xx.gpu(), exact ? 0 : 1e-6, exact ? 0 : 1e-6);
+                float[] xv = gaussian(n, 2f), bv = gaussian(c, 1f);
+                xv[0] = Math.abs(xv[0]) + Math.abs(bv[0]) + 0.5f; // one positive pre-activation: relu's output ≠ 0
+                Twin x = twin(xv, s), bias = twin(bv, c);
+                CPU.channelBiasActivationForward(x.c, bias.c, act, x.c); // in place, the usual case
+                cuda().channelBiasActivationForward(x.g, bias.g, act, x.g);
+                x.check("channelBiasActivationForward " + tag, exact ? 0 : 1e-6, exact ? 0 : 1e-6);
 
-                // backward from the same saved output, so only the kernel is under test
-                float[] yv = xx.gpu(), dyv = gaussian(n, 1f), db0 = gaussian(c, 1f);
-                Twin y = twin(yv, s), dy = twin(dyv, s), dx = twin(gaussian(n, 1f), s), dbias = twin(db0, c);
+                // backward from the same saved output on both sides, so only the kernel differs
+                Twin y = twin(x.cpu(), s), dy = twin(gaussian(n, 1f), s);
+                Twin dx = twin(gaussian(n, 1f), s), dbias = twin(gaussian(c, 1f), c); // dbias accumulates
+                CPU.channelBiasActivationBackward(y.c, dy.c, act, dx.c, dbias.c);
                 cuda().channelBiasActivationBackward(y.g, dy.g, act, dx.g, dbias.g);
-                float[] dxRef = new float[n];
-                double[] sums = new double[c];
-                for (int i = 0; i < n; i++) {
-                    dxRef[i] = dyv[i] * act.derivativeFromOutput(yv[i]);
-                    sums[(i / plane) % c] += dxRef[i];
-                }
-                float[] dbRef = new float[c];
-                for (int j = 0; j < c; j++) {
-                    dbRef[j] = db0[j] + (float) sums[j];
-                }
-                assertClose("channelBiasActivationBackward dx " + tag, dxRef, dx.gpu(), 0, 0);
-                assertClose("channelBiasActivationBackward dbias " + tag, dbRef, dbias.gpu(), 1e-6 * n / c, 1e-5);
-                cuda().channelBiasActivationBackward(y.g, dy.g, act, dy.g, null); // dx aliases dy, no dbias
-                assertClose("channelBiasActivationBackward in place " + tag, dxRef, dy.gpu(), 0, 0);
+                dx.check("channelBiasActivationBackward dx " + tag, 0, 0);
+                dbias.check("channelBiasActivationBackward dbias " + tag, 1e-6 * (n / c), 1e-5);
+                CPU.channelBiasActivationBackward(y.c, dy.c, act, dy.c, null); // dx aliases dy, no dbias
+                cuda().channelBiasActivationBackward(y.g, dy.g, act, dy.g, null);
+                dy.check("channelBiasActivationBackward in place " + tag, 0, 0);
             }
         }
     }
@@ -531,50 +520,49 @@ abstract class CudaParityChecks {
     void upsampleNearestForwardAndBackward() {
         int[][] cases = {{3, 2, 3, 2, 2}, {1, 3, 2, 3, 3}, {2, 1, 3, 1, 1}}; // B, C, H, W, factor
         for (int[] t : cases) {
-            int planes = t[0] * t[1], h = t[2], w = t[3], f = t[4];
-            String tag = "x " + Shape.of(t[0], t[1], h, w) + " factor " + f;
-            int[] in = {t[0], t[1], h, w}, out = {t[0], t[1], h * f, w * f};
-            float[] x = gaussian(planes * h * w, 1f);
-            Twin xx = twin(x, in), y = twin(gaussian(planes * h * f * w * f, 1f), out);
-            cuda().upsampleNearestForward(xx.g, f, y.g);
-            assertClose("upsampleNearestForward " + tag, ConvReference.upsample(x, planes, h, w, f), y.gpu(), 0, 0);
+            int f = t[4];
+            int[] in = {t[0], t[1], t[2], t[3]}, out = {t[0], t[1], t[2] * f, t[3] * f};
+            int inN = Math.toIntExact(Shape.of(in).size()), outN = Math.toIntExact(Shape.of(out).size());
+            String tag = "x " + Shape.of(in) + " factor " + f;
+            Twin x = twin(gaussian(inN, 1f), in), y = twin(gaussian(outN, 1f), out); // y overwritten
+            CPU.upsampleNearestForward(x.c, f, y.c);
+            cuda().upsampleNearestForward(x.g, f, y.g);
+            y.check("upsampleNearestForward " + tag, 0, 0);
 
-            float[] dy = smallInts(planes * h * f * w * f);
-            Twin dyy = twin(dy, out), dx = twin(gaussian(planes * h * w, 1f), in); // dx overwritten
-            cuda().upsampleNearestBackward(dyy.g, f, dx.g);
-            assertClose("upsampleNearestBackward " + tag,
-                    ConvReference.round(ConvReference.upsampleBackward(dy, planes, h, w, f)), dx.gpu(), 0, 0);
+            Twin dy = twin(smallInts(outN), out), dx = twin(gaussian(inN, 1f), in); // dx overwritten
+            CPU.upsampleNearestBackward(dy.c, f, dx.c);
+            cuda().upsampleNearestBackward(dy.g, f, dx.g);
+            dx.check("upsampleNearestBackward " + tag, 0, 0);
         }
     }
 
     @Test
     void maxPoolForwardAndBackward() {
-        // B, C, H, W, k, s: overlapping k=3 s=2 with uncovered last column, k=2 s=2, k=3 s=1
+        // B, C, H, W, k, s: overlapping k=3 s=2 with an uncovered last column, k=2 s=2, k=3 s=1
         int[][] cases = {{3, 2, 7, 6, 3, 2}, {1, 3, 5, 4, 2, 2}, {1, 1, 4, 5, 3, 1}};
         for (int[] t : cases) {
-            int planes = t[0] * t[1], h = t[2], w = t[3], k = t[4], s = t[5];
-            int ho = (h - k) / s + 1, wo = (w - k) / s + 1;
-            String tag = "x " + Shape.of(t[0], t[1], h, w) + " k=" + k + " s=" + s;
-            int[] in = {t[0], t[1], h, w}, out = {t[0], t[1], ho, wo};
-            float[] x = smallInts(planes * h * w); // many ties: the first maximum must win
+            int h = t[2], w = t[3], k = t[4], s = t[5];
+            int[] in = {t[0], t[1], h, w}, out = {t[0], t[1], (h - k) / s + 1, (w - k) / s + 1};
+            int inN = Math.toIntExact(Shape.of(in).size()), outN = Math.toIntExact(Shape.of(out).size());
+            String tag = "x " + Shape.of(in) + " k=" + k + " s=" + s;
+            float[] xv = smallInts(inN); // many ties: the first maximum must win
             if (t == cases[0]) {
-                x[3] = Float.NaN; // window (0,1) holds two NaNs: the first wins
-                x[4] = Float.NaN;
-                x[w + 1] = Float.NaN; // window (0,0): a NaN after larger values still wins
+                xv[3] = Float.NaN; // window (0,1) holds two NaNs: the first wins
+                xv[4] = Float.NaN;
+                xv[w + 1] = Float.NaN; // window (0,0): a NaN after larger values still wins
             }
-            Twin xx = twin(x, in), y = twin(gaussian(planes * ho * wo, 1f), out);
-            Twin arg = twin(gaussian(planes * ho * wo, 1f), out);
-            cuda().maxPoolForward(xx.g, k, s, y.g, arg.g);
-            float[][] ref = ConvReference.maxPool(x, planes, h, w, k, s);
-            assertClose("maxPoolForward y " + tag, ref[0], y.gpu(), 0, 0);
-            assertClose("maxPoolForward argmax " + tag, ref[1], arg.gpu(), 0, 0);
+            Twin x = twin(xv, in), y = twin(gaussian(outN, 1f), out), arg = twin(gaussian(outN, 1f), out);
+            CPU.maxPoolForward(x.c, k, s, y.c, arg.c);
+            cuda().maxPoolForward(x.g, k, s, y.g, arg.g);
+            y.check("maxPoolForward y " + tag, 0, 0);
+            arg.check("maxPoolForward argmax " + tag, 0, 0);
 
             // backward from the same saved argmax on both sides
-            float[] dy = smallInts(planes * ho * wo);
-            Twin dyy = twin(dy, out), argIn = twin(ref[1], out), dx = twin(gaussian(planes * h * w, 1f), in);
-            cuda().maxPoolBackward(dyy.g, argIn.g, k, s, dx.g);
-            assertClose("maxPoolBackward " + tag,
-                    ConvReference.round(ConvReference.maxPoolBackward(dy, ref[1], planes, h, w, k, s)), dx.gpu(), 0, 0);
+            Twin argIn = twin(arg.cpu(), out), dy = twin(smallInts(outN), out);
+            Twin dx = twin(gaussian(inN, 1f), in); // overwritten
+            CPU.maxPoolBackward(dy.c, argIn.c, k, s, dx.c);
+            cuda().maxPoolBackward(dy.g, argIn.g, k, s, dx.g);
+            dx.check("maxPoolBackward " + tag, 0, 0);
         }
     }
 }
