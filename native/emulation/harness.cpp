@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
         BN_KERNEL(uniform), BN_KERNEL(normal), BN_KERNEL(dropout_forward),
         BN_KERNEL(gaussian_corruption), BN_KERNEL(masking_corruption),
         BN_KERNEL(adamw), BN_KERNEL(sgd),
+        BN_KERNEL(im2col), BN_KERNEL(col2im), BN_KERNEL(rows_to_nchw), BN_KERNEL(nchw_to_rows),
+        BN_KERNEL(channel_bias_activation_forward), BN_KERNEL(channel_bias_activation_backward),
+        BN_KERNEL(upsample_nearest_forward), BN_KERNEL(upsample_nearest_backward),
+        BN_KERNEL(max_pool_forward), BN_KERNEL(max_pool_backward),
     };
     if (argc == 2 && std::string(argv[1]) == "--list") {
         for (const auto& e : kernels) std::printf("%s\n", e.first.c_str());

@@ -6,3 +6,4 @@
 #include "latent.cu"
 #include "random.cu"
 #include "optim.cu"
+#include "conv.cu"

@@ -1,10 +1,24 @@
 package org.bottleneck.backend.cpu;
 
 import org.bottleneck.backend.Activation;
+import org.bottleneck.backend.ConvChecks;
 import org.bottleneck.backend.ConvGeometry;
+import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
 
-/** The CPU twins of the convolution-family ops (see Backend for the formulas). Not yet written. */
+/**
+ * The CPU twins of the convolution-family ops (see {@link org.bottleneck.backend.Backend} for
+ * the formulas). The three convolutions are im2col + {@link CpuBackend#gemm} (OpenBLAS) on chunks
+ * of samples, in the very steps the CUDA backend takes without cuDNN: {@code im2col},
+ * {@code col2im}, {@code rowsToNchw}, {@code nchwToRows}. Everything else is a plain loop over
+ * the float[] behind each view, one activation per loop.
+ *
+ * <p>Dimensions: B batch, nb samples in one chunk ({@link ConvGeometry#chunk}), Cin/Cout
+ * channels, H×W the input plane, Ho×Wo the output plane, P = Ho·Wo, k kernel, s stride,
+ * p padding, K = Cin·k·k (one column row), M = nb·P (GEMM rows of one chunk). The workspace is
+ * {@code [cols (chunk·P, K) | rows (chunk·P, Cout)]}: its rows part always starts at chunk·P·K,
+ * also for a smaller last chunk.
+ */
 final class CpuConv {
     private final CpuBackend backend;
 
@@ -12,43 +26,418 @@ final class CpuConv {
         this.backend = backend;
     }
 
+    private static float[] arr(Tensor t) {
+        return ((CpuStorage) t.storage()).data();
+    }
+
+    private static int off(Tensor t) {
+        return (int) t.offset();
+    }
+
     long workspaceFloats(ConvGeometry g) {
-        throw new UnsupportedOperationException("cpu: convolution is not implemented yet");
+        return g.im2colWorkspaceFloats();
     }
 
+    // ---------------------------------------------------------------- convolutions
+
+    /** Per chunk: im2col(x) → cols; rows = cols·Wᵀ; rowsToNchw(rows) → y. */
     void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
-        throw new UnsupportedOperationException("cpu: conv2dForward is not implemented yet");
+        ConvChecks.conv("conv2dForward", g, x, w, y, workspace, g.im2colWorkspaceFloats());
+        int chunk = g.chunk(), plane = g.outPlane(), patch = g.patchSize(), cout = g.outC();
+        int inSample = g.inC() * g.inH() * g.inW(), outSample = cout * plane;
+        long rowsAt = (long) chunk * plane * patch;
+        float[] px = arr(x), py = arr(y), pws = arr(workspace);
+        int ox = off(x), oy = off(y), ows = off(workspace);
+        for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+            int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
+            im2col(g, px, ox + n0 * inSample, nb, pws, ows);
+            Tensor cols = workspace.view(0, Shape.of(m, patch));
+            Tensor rows = workspace.view(rowsAt, Shape.of(m, cout));
+            backend.gemm(false, true, m, cout, patch, 1f, cols, w, 0f, rows);
+            rowsToNchw(pws, ows + (int) rowsAt, nb, plane, cout, py, oy + n0 * outSample);
+        }
     }
 
+    /** Per chunk: nchwToRows(dy) → rows; cols = rows·W; col2im(cols) → dx (overwritten). */
     void backwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace) {
-        throw new UnsupportedOperationException("cpu: conv2dBackwardData is not implemented yet");
+        ConvChecks.conv("conv2dBackwardData", g, dx, w, dy, workspace, g.im2colWorkspaceFloats());
+        int chunk = g.chunk(), plane = g.outPlane(), patch = g.patchSize(), cout = g.outC();
+        int inSample = g.inC() * g.inH() * g.inW(), outSample = cout * plane;
+        long rowsAt = (long) chunk * plane * patch;
+        float[] pdy = arr(dy), pdx = arr(dx), pws = arr(workspace);
+        int ody = off(dy), odx = off(dx), ows = off(workspace);
+        for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+            int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
+            nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
+            Tensor rows = workspace.view(rowsAt, Shape.of(m, cout));
+            Tensor cols = workspace.view(0, Shape.of(m, patch));
+            backend.gemm(false, false, m, patch, cout, 1f, rows, w, 0f, cols);
+            col2im(g, pws, ows, nb, pdx, odx + n0 * inSample);
+        }
     }
 
+    /** Per chunk: nchwToRows(dy) → rows; im2col(x) → cols; dw = β·dw + rowsᵀ·cols (β = 1 after the first). */
     void backwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
-        throw new UnsupportedOperationException("cpu: conv2dBackwardFilter is not implemented yet");
+        ConvChecks.conv("conv2dBackwardFilter", g, x, dw, dy, workspace, g.im2colWorkspaceFloats());
+        int chunk = g.chunk(), plane = g.outPlane(), patch = g.patchSize(), cout = g.outC();
+        int inSample = g.inC() * g.inH() * g.inW(), outSample = cout * plane;
+        long rowsAt = (long) chunk * plane * patch;
+        float[] px = arr(x), pdy = arr(dy), pws = arr(workspace);
+        int ox = off(x), ody = off(dy), ows = off(workspace);
+        for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+            int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
+            nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
+            im2col(g, px, ox + n0 * inSample, nb, pws, ows);
+            Tensor rows = workspace.view(rowsAt, Shape.of(m, cout));
+            Tensor cols = workspace.view(0, Shape.of(m, patch));
+            backend.gemm(true, false, cout, patch, m, 1f, rows, cols, n0 == 0 ? beta : 1f, dw);
+        }
     }
 
+    /** First ow whose input column ow·s − p + kw is ≥ 0 (clamped to [0, Wo]). */
+    private static int firstValid(int p, int kw, int s, int limit) {
+        int a = p - kw;
+        return a <= 0 ? 0 : Math.min(limit, (a + s - 1) / s);
+    }
+
+    /** One past the last ow whose input column ow·s − p + kw is < W (clamped to [0, Wo]). */
+    private static int endValid(int w, int p, int kw, int s, int limit) {
+        return Math.max(0, Math.min(limit, Math.floorDiv(w - 1 + p - kw, s) + 1));
+    }
+
+    /**
+     * x (nb,Cin,H,W) from {@code xo} → cols (nb·P, K) row-major from {@code co}: row (n, oh, ow),
+     * column (ci, kh, kw), value {@code x[n, ci, oh·s − p + kh, ow·s − p + kw]}, 0 outside.
+     * Walks x a source row at a time (inner loop over ow, branch-free inside the image).
+     */
+    private static void im2col(ConvGeometry g, float[] x, int xo, int nb, float[] cols, int co) {
+        final int cin = g.inC(), h = g.inH(), w = g.inW(), k = g.kernel(), s = g.stride(), p = g.padding();
+        final int ho = g.outH(), wo = g.outW(), patch = g.patchSize(), plane = ho * wo;
+        for (int n = 0; n < nb; n++) {
+            int xn = xo + n * cin * h * w, rn = co + n * plane * patch;
+            for (int ci = 0; ci < cin; ci++) {
+                for (int kh = 0; kh < k; kh++) {
+                    for (int kw = 0; kw < k; kw++) {
+                        int c = (ci * k + kh) * k + kw;
+                        int lo = firstValid(p, kw, s, wo), end = endValid(w, p, kw, s, wo);
+                        for (int oh = 0; oh < ho; oh++) {
+                            int ih = oh * s - p + kh;
+                            int dst = rn + oh * wo * patch + c;
+                            if (ih < 0 || ih >= h) {
+                                for (int ow = 0; ow < wo; ow++) {
+                                    cols[dst + ow * patch] = 0f;
+                                }
+                                continue;
+                            }
+                            int src = xn + (ci * h + ih) * w - p + kw; // + ow·s
+                            for (int ow = 0; ow < lo; ow++) {
+                                cols[dst + ow * patch] = 0f;
+                            }
+                            for (int ow = lo; ow < end; ow++) {
+                                cols[dst + ow * patch] = x[src + ow * s];
+                            }
+                            for (int ow = end; ow < wo; ow++) {
+                                cols[dst + ow * patch] = 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * cols (nb·P, K) from {@code co} → dx (nb,Cin,H,W) from {@code dxo}, overwritten, in gather
+     * form: {@code dx[n,ci,ih,iw] = Σ_{kh,kw} cols[(n, oh, ow), (ci, kh, kw)]} over the (kh, kw)
+     * with {@code oh = (ih + p − kh)/s}, {@code ow = (iw + p − kw)/s} whole and inside the output,
+     * summed from 0 in (kh, kw) order. Evaluated a dx row at a time: each (kh, kw) adds its one
+     * term to the elements of the row it reaches, so every element still gets its own terms in
+     * that order and nothing but its own row is written (no scatter between rows, no atomics).
+     */
+    private static void col2im(ConvGeometry g, float[] cols, int co, int nb, float[] dx, int dxo) {
+        final int cin = g.inC(), h = g.inH(), w = g.inW(), k = g.kernel(), s = g.stride(), p = g.padding();
+        final int ho = g.outH(), wo = g.outW(), patch = g.patchSize(), plane = ho * wo;
+        for (int n = 0; n < nb; n++) {
+            int rn = co + n * plane * patch;
+            for (int ci = 0; ci < cin; ci++) {
+                for (int ih = 0; ih < h; ih++) {
+                    int dst = dxo + ((n * cin + ci) * h + ih) * w;
+                    java.util.Arrays.fill(dx, dst, dst + w, 0f);
+                    for (int kh = 0; kh < k; kh++) {
+                        int t = ih + p - kh;
+                        if (t < 0 || t % s != 0 || t / s >= ho) {
+                            continue;
+                        }
+                        int src0 = rn + (t / s) * wo * patch + (ci * k + kh) * k; // row (n, oh, 0), column (ci, kh, 0)
+                        for (int kw = 0; kw < k; kw++) {
+                            int lo = firstValid(p, kw, s, wo), end = endValid(w, p, kw, s, wo);
+                            int src = src0 + kw, d = dst - p + kw; // dx[d + ow·s] takes cols[src + ow·K]
+                            for (int ow = lo; ow < end; ow++) {
+                                dx[d + ow * s] += cols[src + ow * patch];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** rows (nb, P, C) from {@code ro} → y (nb, C, P) from {@code yo}: a transpose per sample. */
+    private static void rowsToNchw(float[] rows, int ro, int nb, int plane, int c, float[] y, int yo) {
+        for (int n = 0; n < nb; n++) {
+            int rn = ro + n * plane * c, yn = yo + n * c * plane;
+            for (int ch = 0; ch < c; ch++) {
+                int dst = yn + ch * plane, src = rn + ch;
+                for (int q = 0; q < plane; q++) {
+                    y[dst + q] = rows[src + q * c];
+                }
+            }
+        }
+    }
+
+    /** y (nb, C, P) from {@code yo} → rows (nb, P, C) from {@code ro}: the inverse of rowsToNchw. */
+    private static void nchwToRows(float[] y, int yo, int nb, int plane, int c, float[] rows, int ro) {
+        for (int n = 0; n < nb; n++) {
+            int rn = ro + n * plane * c, yn = yo + n * c * plane;
+            for (int q = 0; q < plane; q++) {
+                int dst = rn + q * c, src = yn + q;
+                for (int ch = 0; ch < c; ch++) {
+                    rows[dst + ch] = y[src + ch * plane];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- channel bias + activation
+
+    /** y = act(x + bias[c]) plane by plane; the same float operations as {@link Activation#apply}. */
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
-        throw new UnsupportedOperationException("cpu: channelBiasActivationForward is not implemented yet");
+        String op = "channelBiasActivationForward";
+        int[] cp = ConvChecks.channelBias(op, x, bias, y);
+        ConvChecks.required(op, "bias", bias);
+        int c = cp[0], hw = cp[1], batch = x.shape().dim(0);
+        float[] px = arr(x), pb = arr(bias), py = arr(y);
+        int ox = off(x), ob = off(bias), oy = off(y);
+        for (int n = 0; n < batch; n++) {
+            for (int ch = 0; ch < c; ch++) {
+                int at = (n * c + ch) * hw;
+                biasActivationPlane(px, ox + at, pb[ob + ch], py, oy + at, hw, act);
+            }
+        }
     }
 
+    private static void biasActivationPlane(float[] x, int xo, float b, float[] y, int yo, int len, Activation act) {
+        switch (act) { // one loop per activation; each is Activation.apply(x + b) written out
+            case RELU -> {
+                for (int i = 0; i < len; i++) {
+                    float v = x[xo + i] + b;
+                    y[yo + i] = v > 0f ? v : 0f;
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < len; i++) {
+                    float v = x[xo + i] + b;
+                    y[yo + i] = v > 0f ? v : Activation.LEAKY_SLOPE * v;
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) {
+                    y[yo + i] = 1f / (1f + (float) Math.exp(-(x[xo + i] + b)));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) {
+                    y[yo + i] = (float) Math.tanh(x[xo + i] + b);
+                }
+            }
+            default -> {
+                for (int i = 0; i < len; i++) {
+                    y[yo + i] = x[xo + i] + b;
+                }
+            }
+        }
+    }
+
+    /**
+     * dx = dy · act'(y) ({@link Activation#derivativeFromOutput}, the same float operations);
+     * dbias[c] += (float) of the double sum of channel c's dx over (n, h, w).
+     */
     void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
-        throw new UnsupportedOperationException("cpu: channelBiasActivationBackward is not implemented yet");
+        String op = "channelBiasActivationBackward";
+        int[] cp = ConvChecks.channelBias(op, y, dbias, dy);
+        ConvChecks.channelBias(op, y, null, dx);
+        int c = cp[0], hw = cp[1], batch = y.shape().dim(0);
+        float[] py = arr(y), pdy = arr(dy), pdx = arr(dx);
+        int oy = off(y), ody = off(dy), odx = off(dx);
+        float[] pdb = dbias == null ? null : arr(dbias);
+        int odb = dbias == null ? 0 : off(dbias);
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) {
+                int at = (n * c + ch) * hw;
+                activationGradPlane(py, oy + at, pdy, ody + at, pdx, odx + at, hw, act);
+                if (pdb != null) { // the plane just written, while it is in L1
+                    for (int i = odx + at, end = i + hw; i < end; i++) {
+                        sum += pdx[i];
+                    }
+                }
+            }
+            if (pdb != null) {
+                pdb[odb + ch] += (float) sum;
+            }
+        }
     }
 
+    private static void activationGradPlane(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int len,
+                                            Activation act) {
+        switch (act) { // each is dy * Activation.derivativeFromOutput(y) written out
+            case RELU -> {
+                for (int i = 0; i < len; i++) {
+                    dx[dxo + i] = dy[dyo + i] * (y[yo + i] > 0f ? 1f : 0f);
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < len; i++) {
+                    dx[dxo + i] = dy[dyo + i] * (y[yo + i] > 0f ? 1f : Activation.LEAKY_SLOPE);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) {
+                    float v = y[yo + i];
+                    dx[dxo + i] = dy[dyo + i] * (v * (1f - v));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) {
+                    float v = y[yo + i];
+                    dx[dxo + i] = dy[dyo + i] * (1f - v * v);
+                }
+            }
+            default -> {
+                for (int i = 0; i < len; i++) {
+                    dx[dxo + i] = dy[dyo + i] * 1f;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- nearest upsampling
+
+    /** y (B,C,H·f,W·f)[n,c,i,j] = x (B,C,H,W)[n,c,i/f,j/f]: each output row once, then copied f−1 times. */
     void upsampleNearestForward(Tensor x, int factor, Tensor y) {
-        throw new UnsupportedOperationException("cpu: upsampleNearestForward is not implemented yet");
+        ConvChecks.upsample("upsampleNearestForward", x, factor, y);
+        Shape s = x.shape();
+        int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3), wy = w * factor;
+        float[] px = arr(x), py = arr(y);
+        int ox = off(x), oy = off(y);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < h; i++) {
+                int src = ox + (pl * h + i) * w, dst = oy + (pl * h + i) * factor * wy;
+                for (int j = 0; j < w; j++) {
+                    float v = px[src + j];
+                    for (int b = 0; b < factor; b++) {
+                        py[dst + j * factor + b] = v;
+                    }
+                }
+                for (int a = 1; a < factor; a++) {
+                    System.arraycopy(py, dst, py, dst + a * wy, wy);
+                }
+            }
+        }
     }
 
+    /** dx[n,c,i,j] = Σ_{a,b<f} dy[n,c,i·f+a,j·f+b], summed in float in (a, b) order, overwriting dx. */
     void upsampleNearestBackward(Tensor dy, int factor, Tensor dx) {
-        throw new UnsupportedOperationException("cpu: upsampleNearestBackward is not implemented yet");
+        ConvChecks.upsample("upsampleNearestBackward", dx, factor, dy);
+        Shape s = dx.shape();
+        int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3), wy = w * factor;
+        float[] pdy = arr(dy), pdx = arr(dx);
+        int ody = off(dy), odx = off(dx);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < h; i++) {
+                int src = ody + (pl * h + i) * factor * wy, dst = odx + (pl * h + i) * w;
+                for (int j = 0; j < w; j++) {
+                    float sum = 0f;
+                    for (int a = 0; a < factor; a++) {
+                        for (int b = 0; b < factor; b++) {
+                            sum += pdy[src + a * wy + j * factor + b];
+                        }
+                    }
+                    pdx[dst + j] = sum;
+                }
+            }
+        }
     }
 
+    // ---------------------------------------------------------------- max pooling
+
+    /**
+     * y[n,c,oh,ow] = the max of the k×k window at (oh·s, ow·s); argmax = its in-plane index
+     * ih·W + iw as a float: the first maximum in row-major window order, or the first NaN.
+     */
     void maxPoolForward(Tensor x, int kernel, int stride, Tensor y, Tensor argmax) {
-        throw new UnsupportedOperationException("cpu: maxPoolForward is not implemented yet");
+        ConvChecks.maxPool("maxPoolForward", x, kernel, stride, y, argmax);
+        Shape s = x.shape();
+        int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3);
+        int ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1;
+        float[] px = arr(x), py = arr(y), pa = arr(argmax);
+        int ox = off(x), oy = off(y), oa = off(argmax);
+        for (int pl = 0; pl < planes; pl++) {
+            int xp = ox + pl * h * w, yp = pl * ho * wo;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) {
+                    int first = oh * stride * w + ow * stride; // in-plane index of the window's corner
+                    float best = px[xp + first];
+                    int bestAt = first;
+                    for (int kh = 0; kh < kernel; kh++) {
+                        for (int kw = 0; kw < kernel; kw++) {
+                            int at = first + kh * w + kw;
+                            float v = px[xp + at];
+                            // strictly greater: ties keep the first; a NaN replaces anything but a NaN
+                            if (v > best || (v != v && best == best)) {
+                                best = v;
+                                bestAt = at;
+                            }
+                        }
+                    }
+                    py[oy + yp + oh * wo + ow] = best;
+                    pa[oa + yp + oh * wo + ow] = bestAt;
+                }
+            }
+        }
     }
 
+    /**
+     * dx[n,c,ih,iw] = Σ dy[n,c,oh,ow] over the windows (oh, ow) that cover (ih, iw) and whose
+     * argmax is ih·W + iw, summed from 0 in (oh, ow) order; gathered per dx element, overwriting dx.
+     */
     void maxPoolBackward(Tensor dy, Tensor argmax, int kernel, int stride, Tensor dx) {
-        throw new UnsupportedOperationException("cpu: maxPoolBackward is not implemented yet");
+        ConvChecks.maxPool("maxPoolBackward", dx, kernel, stride, dy, argmax);
+        Shape s = dx.shape();
+        int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3);
+        int ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1;
+        float[] pdy = arr(dy), pa = arr(argmax), pdx = arr(dx);
+        int ody = off(dy), oa = off(argmax), odx = off(dx);
+        for (int pl = 0; pl < planes; pl++) {
+            int yp = pl * ho * wo, xp = odx + pl * h * w;
+            for (int ih = 0; ih < h; ih++) {
+                // windows oh with oh·s ≤ ih < oh·s + k
+                int ohLo = ih < kernel ? 0 : (ih - kernel) / stride + 1, ohEnd = Math.min(ho, ih / stride + 1);
+                for (int iw = 0; iw < w; iw++) {
+                    int owLo = iw < kernel ? 0 : (iw - kernel) / stride + 1, owEnd = Math.min(wo, iw / stride + 1);
+                    int self = ih * w + iw;
+                    float sum = 0f;
+                    for (int oh = ohLo; oh < ohEnd; oh++) {
+                        for (int ow = owLo; ow < owEnd; ow++) {
+                            int o = yp + oh * wo + ow;
+                            if ((int) pa[oa + o] == self) {
+                                sum += pdy[ody + o];
+                            }
+                        }
+                    }
+                    pdx[xp + self] = sum;
+                }
+            }
+        }
     }
 }

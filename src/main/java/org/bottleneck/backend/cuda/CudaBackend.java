@@ -52,6 +52,8 @@ public final class CudaBackend implements Backend {
     private final Kernel maskingCorruption = new Kernel(KernelSignatures.MASKING_CORRUPTION);
     private final Kernel adamw = new Kernel(KernelSignatures.ADAMW);
     private final Kernel sgd = new Kernel(KernelSignatures.SGD);
+    /** The convolution-family launchers (kernels of conv.cu + cuBLAS), delegated to. */
+    private final CudaConv conv;
 
     /**
      * Opens CUDA device {@code ordinal}. Throws a {@link CudaException} with the reason when CUDA
@@ -64,6 +66,7 @@ public final class CudaBackend implements Backend {
     /** On any {@link Device}; the tests pass a host emulation. Takes ownership of the device. */
     CudaBackend(Device device) {
         this.device = device;
+        this.conv = new CudaConv(this, device);
         try {
             this.scratch = new CudaStorage(this, device, 2L * (SUM_PARTIALS + 1), "sumSquares scratch");
             live.add(scratch);
@@ -161,11 +164,11 @@ public final class CudaBackend implements Backend {
                 : new DeviceView(cs, root.address + bytes, bytes, t.size());
     }
 
-    private long addr(String op, Tensor t) {
+    long addr(String op, Tensor t) {
         return view(op, t).address;
     }
 
-    private long addrOrNull(String op, Tensor t) {
+    long addrOrNull(String op, Tensor t) {
         return t == null ? 0L : view(op, t).address;
     }
 
@@ -312,56 +315,56 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    // ------------------------------------------------------------------ convolution
+    // ------------------------------------------------------------------ convolution (CudaConv)
 
     @Override
     public long convWorkspaceFloats(ConvGeometry g) {
-        throw new UnsupportedOperationException("cuda: convWorkspaceFloats is not implemented yet");
+        return conv.workspaceFloats(g);
     }
 
     @Override
     public void conv2dForward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
-        throw new UnsupportedOperationException("cuda: conv2dForward is not implemented yet");
+        conv.forward(g, x, w, y, workspace);
     }
 
     @Override
     public void conv2dBackwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace) {
-        throw new UnsupportedOperationException("cuda: conv2dBackwardData is not implemented yet");
+        conv.backwardData(g, dy, w, dx, workspace);
     }
 
     @Override
     public void conv2dBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
-        throw new UnsupportedOperationException("cuda: conv2dBackwardFilter is not implemented yet");
+        conv.backwardFilter(g, x, dy, beta, dw, workspace);
     }
 
     @Override
     public void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
-        throw new UnsupportedOperationException("cuda: channelBiasActivationForward is not implemented yet");
+        conv.channelBiasActivationForward(x, bias, act, y);
     }
 
     @Override
     public void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
-        throw new UnsupportedOperationException("cuda: channelBiasActivationBackward is not implemented yet");
+        conv.channelBiasActivationBackward(y, dy, act, dx, dbias);
     }
 
     @Override
     public void upsampleNearestForward(Tensor x, int factor, Tensor y) {
-        throw new UnsupportedOperationException("cuda: upsampleNearestForward is not implemented yet");
+        conv.upsampleNearestForward(x, factor, y);
     }
 
     @Override
     public void upsampleNearestBackward(Tensor dy, int factor, Tensor dx) {
-        throw new UnsupportedOperationException("cuda: upsampleNearestBackward is not implemented yet");
+        conv.upsampleNearestBackward(dy, factor, dx);
     }
 
     @Override
     public void maxPoolForward(Tensor x, int kernel, int stride, Tensor y, Tensor argmax) {
-        throw new UnsupportedOperationException("cuda: maxPoolForward is not implemented yet");
+        conv.maxPoolForward(x, kernel, stride, y, argmax);
     }
 
     @Override
     public void maxPoolBackward(Tensor dy, Tensor argmax, int kernel, int stride, Tensor dx) {
-        throw new UnsupportedOperationException("cuda: maxPoolBackward is not implemented yet");
+        conv.maxPoolBackward(dy, argmax, kernel, stride, dx);
     }
 
     // ------------------------------------------------------------------ losses

@@ -80,6 +80,24 @@ public final class KernelSignatures {
     // optim.cu
     public static final Signature ADAMW = Signature.of("adamw", PTR, PTR, PTR, PTR, I32, F32, F32, F32, F32, F32, F32);
     public static final Signature SGD = Signature.of("sgd", PTR, PTR, PTR, I32, F32, F32, F32);
+    // conv.cu: (nb, cin, h, w, k, s, p, ho, wo) for the im2col pair, (nb, plane, c) for the layout
+    // moves, (planes = B·C, h, w, …) for pooling and upsampling
+    public static final Signature IM2COL = Signature.of("im2col", PTR, PTR, I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    public static final Signature COL2IM = Signature.of("col2im", PTR, PTR, I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    public static final Signature ROWS_TO_NCHW = Signature.of("rows_to_nchw", PTR, PTR, I32, I32, I32);
+    public static final Signature NCHW_TO_ROWS = Signature.of("nchw_to_rows", PTR, PTR, I32, I32, I32);
+    public static final Signature CHANNEL_BIAS_ACTIVATION_FORWARD =
+            Signature.of("channel_bias_activation_forward", PTR, PTR, PTR, I32, I32, I32, I32);
+    public static final Signature CHANNEL_BIAS_ACTIVATION_BACKWARD =
+            Signature.of("channel_bias_activation_backward", PTR, PTR, PTR, PTR, I32, I32, I32, I32);
+    public static final Signature UPSAMPLE_NEAREST_FORWARD =
+            Signature.of("upsample_nearest_forward", PTR, PTR, I32, I32, I32, I32);
+    public static final Signature UPSAMPLE_NEAREST_BACKWARD =
+            Signature.of("upsample_nearest_backward", PTR, PTR, I32, I32, I32, I32);
+    public static final Signature MAX_POOL_FORWARD =
+            Signature.of("max_pool_forward", PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, I32);
+    public static final Signature MAX_POOL_BACKWARD =
+            Signature.of("max_pool_backward", PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, I32);
 
     /** Every kernel the backend launches. */
     public static final List<Signature> ALL = List.of(
@@ -88,5 +106,8 @@ public final class KernelSignatures {
             BCE_WITH_LOGITS, MSE, L1_PENALTY,
             GAUSSIAN_LATENT_FORWARD, GAUSSIAN_LATENT_BACKWARD,
             UNIFORM, NORMAL, DROPOUT_FORWARD, GAUSSIAN_CORRUPTION, MASKING_CORRUPTION,
-            ADAMW, SGD);
+            ADAMW, SGD,
+            IM2COL, COL2IM, ROWS_TO_NCHW, NCHW_TO_ROWS,
+            CHANNEL_BIAS_ACTIVATION_FORWARD, CHANNEL_BIAS_ACTIVATION_BACKWARD,
+            UPSAMPLE_NEAREST_FORWARD, UPSAMPLE_NEAREST_BACKWARD, MAX_POOL_FORWARD, MAX_POOL_BACKWARD);
 }

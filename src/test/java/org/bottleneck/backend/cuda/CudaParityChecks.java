@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Random;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.tensor.Storage;
+import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.cpu.CpuBackend;
 import org.bottleneck.tensor.Shape;
+import org.bottleneck.tensor.Storage;
 import org.bottleneck.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +48,11 @@ abstract class CudaParityChecks {
 
     /** The CUDA backend under test; owned by the subclass. */
     abstract Backend cuda();
+
+    /** True under host emulation (an OS thread per CUDA thread): the large cases are skipped there. */
+    boolean emulated() {
+        return false;
+    }
 
     /** The reference; one per process because OpenBLAS threads are set once. */
     static final CpuBackend CPU = new CpuBackend(1);
@@ -128,10 +135,13 @@ abstract class CudaParityChecks {
         return new Twin(new float[Math.toIntExact(Shape.of(dims).size())], dims);
     }
 
+    /** Euclidean norm of the non-NaN elements (a NaN is a legitimate max-pool output). */
     static double norm(float[] x) {
         double s = 0;
         for (float v : x) {
-            s += (double) v * v;
+            if (!Float.isNaN(v)) {
+                s += (double) v * v;
+            }
         }
         return Math.sqrt(s);
     }
@@ -406,6 +416,153 @@ abstract class CudaParityChecks {
             }
             q.check("sgd params n=" + n, 0, 0);
             vel.check("sgd velocity n=" + n, 0, 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ convolution family
+    //
+    // Each op on both backends from the same inputs. Tolerances: conv2d forward, backward data
+    // and backward filter run on small integers (|x|, |w|, |dy| ≤ 4, at most 27 taps): every
+    // product and partial sum is an integer far below 2^24, so both twins give the exact result
+    // whatever their summation order (OpenBLAS's and cuBLAS's blocking, the chunking): EXACT.
+    // So are the gathers of upsample and max-pool backward on small integers. Max pool and
+    // upsample forward only move values: EXACT, ties and NaNs included (which element wins is
+    // part of the contract). Channel bias + activation: as the dense bias + activation above
+    // (EXACT for the piecewise-linear ones and for dx, TRANSCENDENTAL otherwise); dbias is a
+    // double sum on both sides in a different order (the GPU's tree, the CPU's sequential
+    // loop), rounded to float and added once: COLUMN_SUM's bound with the per-channel count.
+
+    /** B 1 and 3, Cin 1 and 3, odd and non-square planes, k 1 and 3, s 1 and 2, p 0 and 1. */
+    static final ConvGeometry[] CONVS = {
+        new ConvGeometry(1, 1, 5, 4, 2, 3, 1, 1),
+        new ConvGeometry(3, 1, 7, 5, 3, 3, 2, 0),
+        new ConvGeometry(1, 3, 5, 6, 2, 3, 2, 1),
+        new ConvGeometry(3, 3, 3, 5, 2, 1, 1, 0),
+        new ConvGeometry(2, 2, 5, 4, 3, 1, 2, 1), // k < p + 1: the border outputs see only padding
+    };
+
+    @Test
+    void conv2dForwardAndBackward() {
+        for (ConvGeometry g : CONVS) {
+            assertTrue(g.chunk() == g.batch(), g + " should fit one chunk");
+            convCase(g);
+        }
+    }
+
+    /** The chunk loop (2 + 1 samples: the last chunk smaller), too many threads for the emulation. */
+    @Test
+    void conv2dInSeveralChunks() {
+        Assumptions.assumeFalse(emulated(), "skipped under host emulation: a multi-chunk convolution is"
+                + " millions of CUDA threads (it runs in the GPU suite)");
+        ConvGeometry g = new ConvGeometry(3, 8, 255, 321, 8, 3, 1, 1);
+        assertTrue(g.chunk() == 2, g + " chunk " + g.chunk());
+        convCase(g);
+    }
+
+    private void convCase(ConvGeometry g) {
+        String tag = g.toString();
+        int[] in = g.inputShape().dims(), out = g.outputShape().dims(), wd = g.weightShape().dims();
+        int inN = Math.toIntExact(g.inputShape().size()), outN = Math.toIntExact(g.outputShape().size());
+        int wN = Math.toIntExact(g.weightShape().size());
+        Twin ws = zeros(Math.toIntExact(Math.max(CPU.convWorkspaceFloats(g), cuda().convWorkspaceFloats(g))));
+        Twin x = twin(smallInts(inN), in), w = twin(smallInts(wN), wd), dy = twin(smallInts(outN), out);
+
+        Twin y = twin(gaussian(outN, 1f), out); // overwritten
+        CPU.conv2dForward(g, x.c, w.c, y.c, ws.c);
+        cuda().conv2dForward(g, x.g, w.g, y.g, ws.g);
+        y.check("conv2dForward " + tag, 0, 0);
+
+        Twin dx = twin(gaussian(inN, 1f), in); // overwritten
+        CPU.conv2dBackwardData(g, dy.c, w.c, dx.c, ws.c);
+        cuda().conv2dBackwardData(g, dy.g, w.g, dx.g, ws.g);
+        dx.check("conv2dBackwardData " + tag, 0, 0);
+
+        Twin dw = twin(smallInts(wN), wd); // accumulates
+        CPU.conv2dBackwardFilter(g, x.c, dy.c, 1f, dw.c, ws.c);
+        cuda().conv2dBackwardFilter(g, x.g, dy.g, 1f, dw.g, ws.g);
+        dw.check("conv2dBackwardFilter beta=1 " + tag, 0, 0);
+        Twin dwNew = twin(gaussian(wN, 1f), wd); // overwritten
+        CPU.conv2dBackwardFilter(g, x.c, dy.c, 0f, dwNew.c, ws.c);
+        cuda().conv2dBackwardFilter(g, x.g, dy.g, 0f, dwNew.g, ws.g);
+        dwNew.check("conv2dBackwardFilter beta=0 " + tag, 0, 0);
+    }
+
+    @Test
+    void channelBiasActivationForwardAndBackward() {
+        int[][] shapes = {{1, 1, 1, 1}, {3, 3, 3, 5}, {2, 1, 4, 3}};
+        for (Activation act : Activation.values()) {
+            boolean exact = act == Activation.IDENTITY || act == Activation.RELU || act == Activation.LEAKY_RELU;
+            for (int[] s : shapes) {
+                int n = s[0] * s[1] * s[2] * s[3], c = s[1];
+                String tag = act + " " + Shape.of(s);
+                float[] xv = gaussian(n, 2f), bv = gaussian(c, 1f);
+                xv[0] = Math.abs(xv[0]) + Math.abs(bv[0]) + 0.5f; // one positive pre-activation: relu's output ≠ 0
+                Twin x = twin(xv, s), bias = twin(bv, c);
+                CPU.channelBiasActivationForward(x.c, bias.c, act, x.c); // in place, the usual case
+                cuda().channelBiasActivationForward(x.g, bias.g, act, x.g);
+                x.check("channelBiasActivationForward " + tag, exact ? 0 : 1e-6, exact ? 0 : 1e-6);
+
+                // backward from the same saved output on both sides, so only the kernel differs
+                Twin y = twin(x.cpu(), s), dy = twin(gaussian(n, 1f), s);
+                Twin dx = twin(gaussian(n, 1f), s), dbias = twin(gaussian(c, 1f), c); // dbias accumulates
+                CPU.channelBiasActivationBackward(y.c, dy.c, act, dx.c, dbias.c);
+                cuda().channelBiasActivationBackward(y.g, dy.g, act, dx.g, dbias.g);
+                dx.check("channelBiasActivationBackward dx " + tag, 0, 0);
+                dbias.check("channelBiasActivationBackward dbias " + tag, 1e-6 * (n / c), 1e-5);
+                CPU.channelBiasActivationBackward(y.c, dy.c, act, dy.c, null); // dx aliases dy, no dbias
+                cuda().channelBiasActivationBackward(y.g, dy.g, act, dy.g, null);
+                dy.check("channelBiasActivationBackward in place " + tag, 0, 0);
+            }
+        }
+    }
+
+    @Test
+    void upsampleNearestForwardAndBackward() {
+        int[][] cases = {{3, 2, 3, 2, 2}, {1, 3, 2, 3, 3}, {2, 1, 3, 1, 1}}; // B, C, H, W, factor
+        for (int[] t : cases) {
+            int f = t[4];
+            int[] in = {t[0], t[1], t[2], t[3]}, out = {t[0], t[1], t[2] * f, t[3] * f};
+            int inN = Math.toIntExact(Shape.of(in).size()), outN = Math.toIntExact(Shape.of(out).size());
+            String tag = "x " + Shape.of(in) + " factor " + f;
+            Twin x = twin(gaussian(inN, 1f), in), y = twin(gaussian(outN, 1f), out); // y overwritten
+            CPU.upsampleNearestForward(x.c, f, y.c);
+            cuda().upsampleNearestForward(x.g, f, y.g);
+            y.check("upsampleNearestForward " + tag, 0, 0);
+
+            Twin dy = twin(smallInts(outN), out), dx = twin(gaussian(inN, 1f), in); // dx overwritten
+            CPU.upsampleNearestBackward(dy.c, f, dx.c);
+            cuda().upsampleNearestBackward(dy.g, f, dx.g);
+            dx.check("upsampleNearestBackward " + tag, 0, 0);
+        }
+    }
+
+    @Test
+    void maxPoolForwardAndBackward() {
+        // B, C, H, W, k, s: overlapping k=3 s=2 with an uncovered last column, k=2 s=2, k=3 s=1
+        int[][] cases = {{3, 2, 7, 6, 3, 2}, {1, 3, 5, 4, 2, 2}, {1, 1, 4, 5, 3, 1}};
+        for (int[] t : cases) {
+            int h = t[2], w = t[3], k = t[4], s = t[5];
+            int[] in = {t[0], t[1], h, w}, out = {t[0], t[1], (h - k) / s + 1, (w - k) / s + 1};
+            int inN = Math.toIntExact(Shape.of(in).size()), outN = Math.toIntExact(Shape.of(out).size());
+            String tag = "x " + Shape.of(in) + " k=" + k + " s=" + s;
+            float[] xv = smallInts(inN); // many ties: the first maximum must win
+            if (t == cases[0]) {
+                xv[3] = Float.NaN; // window (0,1) holds two NaNs: the first wins
+                xv[4] = Float.NaN;
+                xv[w + 1] = Float.NaN; // window (0,0): a NaN after larger values still wins
+            }
+            Twin x = twin(xv, in), y = twin(gaussian(outN, 1f), out), arg = twin(gaussian(outN, 1f), out);
+            CPU.maxPoolForward(x.c, k, s, y.c, arg.c);
+            cuda().maxPoolForward(x.g, k, s, y.g, arg.g);
+            y.check("maxPoolForward y " + tag, 0, 0);
+            arg.check("maxPoolForward argmax " + tag, 0, 0);
+
+            // backward from the same saved argmax on both sides
+            Twin argIn = twin(arg.cpu(), out), dy = twin(smallInts(outN), out);
+            Twin dx = twin(gaussian(inN, 1f), in); // overwritten
+            CPU.maxPoolBackward(dy.c, argIn.c, k, s, dx.c);
+            cuda().maxPoolBackward(dy.g, argIn.g, k, s, dx.g);
+            dx.check("maxPoolBackward " + tag, 0, 0);
         }
     }
 }

@@ -42,6 +42,11 @@ class EmulatedCudaParityTest extends CudaParityChecks {
         return backend;
     }
 
+    @Override
+    boolean emulated() {
+        return true;
+    }
+
     @Test
     void kernelsReallyRan() {
         int before = device.launches;

@@ -1,0 +1,266 @@
+package org.bottleneck.backend.cuda;
+
+import static org.bottleneck.backend.cuda.CudaBackend.BLOCK;
+import static org.bottleneck.backend.cuda.CudaBackend.ceilDiv;
+
+import org.bottleneck.backend.Activation;
+import org.bottleneck.backend.ConvChecks;
+import org.bottleneck.backend.ConvGeometry;
+import org.bottleneck.tensor.Shape;
+import org.bottleneck.tensor.Tensor;
+
+/**
+ * The convolution-family ops of {@link CudaBackend} (formulas in {@code Backend}): our kernels of
+ * native/kernels/conv.cu plus cuBLAS through the backend's own row-major {@code gemm}, no cuDNN.
+ * Step for step the decomposition of the CPU twin {@code backend/cpu/CpuConv}:
+ *
+ * <p>Per chunk of {@code nb = g.chunk()} samples starting at sample n0 (the last may be smaller),
+ * with {@code M = nb·Ho·Wo}, {@code K = Cin·k·k} and the workspace laid out as
+ * {@code [cols (chunk·Ho·Wo, K) | rows (chunk·Ho·Wo, Cout)]} ({@link ConvGeometry#im2colWorkspaceFloats}):
+ * <ul>
+ *   <li>forward: im2col(x) → cols; rows = cols·wᵀ; rows_to_nchw(rows) → y.</li>
+ *   <li>backward data: nchw_to_rows(dy) → rows; cols = rows·w; col2im(cols) → dx (gather).</li>
+ *   <li>backward filter: nchw_to_rows(dy) → rows; im2col(x) → cols; dw = rowsᵀ·cols + β·dw with
+ *       β the caller's for the first chunk and 1 after.</li>
+ * </ul>
+ * Each kernel has one launcher here: preconditions first ({@link ConvChecks}, shared with the
+ * CPU twin, then the 32-bit limits of the kernels), the grid by ceilDiv over the elements the
+ * kernel writes (one thread each), BLOCK threads, except channel_bias_activation_backward: one
+ * block per channel. Package-private: only CudaBackend calls it.
+ */
+final class CudaConv {
+    private final CudaBackend backend;
+    private final Device device;
+
+    private final Kernel im2col = new Kernel(KernelSignatures.IM2COL);
+    private final Kernel col2im = new Kernel(KernelSignatures.COL2IM);
+    private final Kernel rowsToNchw = new Kernel(KernelSignatures.ROWS_TO_NCHW);
+    private final Kernel nchwToRows = new Kernel(KernelSignatures.NCHW_TO_ROWS);
+    private final Kernel channelBiasActForward = new Kernel(KernelSignatures.CHANNEL_BIAS_ACTIVATION_FORWARD);
+    private final Kernel channelBiasActBackward = new Kernel(KernelSignatures.CHANNEL_BIAS_ACTIVATION_BACKWARD);
+    private final Kernel upsampleForward = new Kernel(KernelSignatures.UPSAMPLE_NEAREST_FORWARD);
+    private final Kernel upsampleBackward = new Kernel(KernelSignatures.UPSAMPLE_NEAREST_BACKWARD);
+    private final Kernel maxPoolForward = new Kernel(KernelSignatures.MAX_POOL_FORWARD);
+    private final Kernel maxPoolBackward = new Kernel(KernelSignatures.MAX_POOL_BACKWARD);
+
+    CudaConv(CudaBackend backend, Device device) {
+        this.backend = backend;
+        this.device = device;
+    }
+
+    /** The kernels index with int: a chunk's buffers must stay below 2^31 elements. */
+    private static int int32(String op, String what, long elements) {
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": " + what + " has " + elements
+                    + " elements, more than the kernels' 32-bit indices reach (" + Integer.MAX_VALUE + ")");
+        }
+        return (int) elements;
+    }
+
+    /** The chunk's share of the im2col workspace: cols (m, K) at 0, rows (m, Cout) after a full chunk of cols. */
+    private static Tensor cols(ConvGeometry g, Tensor workspace, int m) {
+        return workspace.view(0, Shape.of(m, g.patchSize()));
+    }
+
+    private static Tensor rows(ConvGeometry g, Tensor workspace, int m) {
+        return workspace.view((long) g.chunk() * g.outPlane() * g.patchSize(), Shape.of(m, g.outC()));
+    }
+
+    private static Tensor inputChunk(ConvGeometry g, Tensor x, int n0, int nb) {
+        if (n0 == 0 && nb == g.batch()) {
+            return x;
+        }
+        return x.view((long) n0 * g.inC() * g.inH() * g.inW(), Shape.of(nb, g.inC(), g.inH(), g.inW()));
+    }
+
+    private static Tensor outputChunk(ConvGeometry g, Tensor y, int n0, int nb) {
+        if (n0 == 0 && nb == g.batch()) {
+            return y;
+        }
+        return y.view((long) n0 * g.outC() * g.outPlane(), Shape.of(nb, g.outC(), g.outH(), g.outW()));
+    }
+
+    /** Every tensor must be in this backend's memory before the first launch of a multi-launch op. */
+    private void owned(String op, Tensor... tensors) {
+        for (Tensor t : tensors) {
+            backend.addr(op, t);
+        }
+    }
+
+    /** The per-chunk sizes are checked once for the largest chunk, so the loops below cannot overflow. */
+    private static void checkChunk(String op, ConvGeometry g) {
+        long m = (long) g.chunk() * g.outPlane();
+        int32(op, "the im2col columns", m * g.patchSize());
+        int32(op, "the output rows", m * g.outC());
+        int32(op, "an input chunk", (long) g.chunk() * g.inC() * g.inH() * g.inW());
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    long workspaceFloats(ConvGeometry g) {
+        return g.im2colWorkspaceFloats();
+    }
+
+    void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
+        String op = "conv2dForward";
+        ConvChecks.conv(op, g, x, w, y, workspace, workspaceFloats(g));
+        checkChunk(op, g);
+        owned(op, x, w, y, workspace);
+        int plane = g.outPlane(), k = g.patchSize(), cout = g.outC();
+        for (int n0 = 0; n0 < g.batch(); n0 += g.chunk()) {
+            int nb = Math.min(g.chunk(), g.batch() - n0), m = nb * plane;
+            Tensor cols = cols(g, workspace, m), rows = rows(g, workspace, m);
+            launchIm2col(op, g, inputChunk(g, x, n0, nb), nb, cols);
+            backend.gemm(false, true, m, cout, k, 1f, cols, w, 0f, rows);
+            launchRowsToNchw(op, rows, outputChunk(g, y, n0, nb), nb, plane, cout);
+        }
+    }
+
+    void backwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace) {
+        String op = "conv2dBackwardData";
+        ConvChecks.conv(op, g, dx, w, dy, workspace, workspaceFloats(g));
+        checkChunk(op, g);
+        owned(op, dy, w, dx, workspace);
+        int plane = g.outPlane(), k = g.patchSize(), cout = g.outC();
+        for (int n0 = 0; n0 < g.batch(); n0 += g.chunk()) {
+            int nb = Math.min(g.chunk(), g.batch() - n0), m = nb * plane;
+            Tensor cols = cols(g, workspace, m), rows = rows(g, workspace, m);
+            launchNchwToRows(op, outputChunk(g, dy, n0, nb), rows, nb, plane, cout);
+            backend.gemm(false, false, m, k, cout, 1f, rows, w, 0f, cols);
+            launchCol2im(op, g, cols, nb, inputChunk(g, dx, n0, nb));
+        }
+    }
+
+    void backwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
+        String op = "conv2dBackwardFilter";
+        ConvChecks.conv(op, g, x, dw, dy, workspace, workspaceFloats(g));
+        checkChunk(op, g);
+        owned(op, x, dy, dw, workspace);
+        int plane = g.outPlane(), k = g.patchSize(), cout = g.outC();
+        for (int n0 = 0; n0 < g.batch(); n0 += g.chunk()) {
+            int nb = Math.min(g.chunk(), g.batch() - n0), m = nb * plane;
+            Tensor cols = cols(g, workspace, m), rows = rows(g, workspace, m);
+            launchNchwToRows(op, outputChunk(g, dy, n0, nb), rows, nb, plane, cout);
+            launchIm2col(op, g, inputChunk(g, x, n0, nb), nb, cols);
+            backend.gemm(true, false, cout, k, m, 1f, rows, cols, n0 == 0 ? beta : 1f, dw);
+        }
+    }
+
+    /** im2col: cols (nb·Ho·Wo, K) from x (nb, Cin, H, W); one thread per column entry. */
+    private void launchIm2col(String op, ConvGeometry g, Tensor x, int nb, Tensor cols) {
+        long px = backend.addr(op, x), pc = backend.addr(op, cols);
+        int n = cols.length();
+        im2col.begin().ptr(px).ptr(pc).i32(nb).i32(g.inC()).i32(g.inH()).i32(g.inW())
+                .i32(g.kernel()).i32(g.stride()).i32(g.padding()).i32(g.outH()).i32(g.outW())
+                .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+    }
+
+    /** col2im: dx (nb, Cin, H, W) gathered from cols (nb·Ho·Wo, K); one thread per dx element. */
+    private void launchCol2im(String op, ConvGeometry g, Tensor cols, int nb, Tensor dx) {
+        long pc = backend.addr(op, cols), pdx = backend.addr(op, dx);
+        int n = dx.length();
+        col2im.begin().ptr(pc).ptr(pdx).i32(nb).i32(g.inC()).i32(g.inH()).i32(g.inW())
+                .i32(g.kernel()).i32(g.stride()).i32(g.padding()).i32(g.outH()).i32(g.outW())
+                .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+    }
+
+    /** rows (nb·plane, c) → y (nb, c, plane); one thread per y element. */
+    private void launchRowsToNchw(String op, Tensor rows, Tensor y, int nb, int plane, int c) {
+        long pr = backend.addr(op, rows), py = backend.addr(op, y);
+        int n = y.length();
+        rowsToNchw.begin().ptr(pr).ptr(py).i32(nb).i32(plane).i32(c).launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+    }
+
+    /** y (nb, c, plane) → rows (nb·plane, c); one thread per rows element. */
+    private void launchNchwToRows(String op, Tensor y, Tensor rows, int nb, int plane, int c) {
+        long py = backend.addr(op, y), pr = backend.addr(op, rows);
+        int n = rows.length();
+        nchwToRows.begin().ptr(py).ptr(pr).i32(nb).i32(plane).i32(c).launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+    }
+
+    // ------------------------------------------------------------------ per-channel bias + activation
+
+    void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
+        String op = "channelBiasActivationForward";
+        int[] cp = ConvChecks.channelBias(op, x, bias, y);
+        ConvChecks.required(op, "bias", bias);
+        long px = backend.addr(op, x), pb = backend.addr(op, bias), py = backend.addr(op, y);
+        int n = x.length();
+        if (n > 0) {
+            channelBiasActForward.begin().ptr(px).ptr(pb).ptr(py).i32(n).i32(cp[0]).i32(cp[1]).i32(act.code())
+                    .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+
+    void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
+        String op = "channelBiasActivationBackward";
+        int[] cp = ConvChecks.channelBias(op, y, dbias, dy);
+        ConvChecks.channelBias(op, y, null, dx);
+        long py = backend.addr(op, y), pdy = backend.addr(op, dy), pdx = backend.addr(op, dx);
+        long pdb = backend.addrOrNull(op, dbias);
+        int batch = y.shape().dim(0), channels = cp[0], plane = cp[1];
+        int perChannel = batch * plane; // ≤ y.length(), an int
+        if (channels > 0 && perChannel > 0) {
+            // one block per channel; its threads stride over the channel's batch·plane elements
+            channelBiasActBackward.begin().ptr(py).ptr(pdy).ptr(pdx).ptr(pdb)
+                    .i32(batch).i32(channels).i32(plane).i32(act.code())
+                    .launch(device, channels, 1, CudaBackend.rowBlock(perChannel), 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ upsampling
+
+    void upsampleNearestForward(Tensor x, int factor, Tensor y) {
+        String op = "upsampleNearestForward";
+        ConvChecks.upsample(op, x, factor, y);
+        Shape s = x.shape();
+        long px = backend.addr(op, x), py = backend.addr(op, y);
+        int n = y.length();
+        if (n > 0) {
+            upsampleForward.begin().ptr(px).ptr(py).i32(s.dim(0) * s.dim(1)).i32(s.dim(2)).i32(s.dim(3)).i32(factor)
+                    .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+
+    void upsampleNearestBackward(Tensor dy, int factor, Tensor dx) {
+        String op = "upsampleNearestBackward";
+        ConvChecks.upsample(op, dx, factor, dy);
+        Shape s = dx.shape();
+        long pdy = backend.addr(op, dy), pdx = backend.addr(op, dx);
+        int n = dx.length();
+        if (n > 0) {
+            upsampleBackward.begin().ptr(pdy).ptr(pdx).i32(s.dim(0) * s.dim(1)).i32(s.dim(2)).i32(s.dim(3)).i32(factor)
+                    .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ max pooling
+
+    void maxPoolForward(Tensor x, int kernel, int stride, Tensor y, Tensor argmax) {
+        String op = "maxPoolForward";
+        ConvChecks.maxPool(op, x, kernel, stride, y, argmax);
+        Shape s = x.shape();
+        int h = s.dim(2), w = s.dim(3), ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1;
+        long px = backend.addr(op, x), py = backend.addr(op, y), pa = backend.addr(op, argmax);
+        int n = y.length();
+        if (n > 0) {
+            maxPoolForward.begin().ptr(px).ptr(py).ptr(pa).i32(s.dim(0) * s.dim(1)).i32(h).i32(w)
+                    .i32(kernel).i32(stride).i32(ho).i32(wo)
+                    .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+
+    void maxPoolBackward(Tensor dy, Tensor argmax, int kernel, int stride, Tensor dx) {
+        String op = "maxPoolBackward";
+        ConvChecks.maxPool(op, dx, kernel, stride, dy, argmax);
+        Shape s = dx.shape();
+        int h = s.dim(2), w = s.dim(3), ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1;
+        long pdy = backend.addr(op, dy), pa = backend.addr(op, argmax), pdx = backend.addr(op, dx);
+        int n = dx.length();
+        if (n > 0) {
+            maxPoolBackward.begin().ptr(pdy).ptr(pa).ptr(pdx).i32(s.dim(0) * s.dim(1)).i32(h).i32(w)
+                    .i32(kernel).i32(stride).i32(ho).i32(wo)
+                    .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+}
