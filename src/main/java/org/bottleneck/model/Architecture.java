@@ -161,12 +161,16 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         return sb.append(" → ").append(output.json()).toString();
     }
 
+    /** Short names of the hyper-parameters in {@link #describe}: conv2d(32 k3 s2 p1 relu). */
+    private static final java.util.Map<String, String> SHORT = java.util.Map.of("out", "", "activation", "",
+            "kernel", "k", "stride", "s", "padding", "p", "output_padding", "op", "factor", "×", "shape", "", "p", "p");
+
     private static String brief(LayerSpec l) {
         ObjectNode o = JSON.createObjectNode();
         l.write(o);
         List<String> parts = new ArrayList<>();
-        o.fields().forEachRemaining(f -> parts.add(f.getValue().isArray() ? f.getValue().toString()
-                : f.getValue().asText()));
+        o.fields().forEachRemaining(f -> parts.add(SHORT.getOrDefault(f.getKey(), f.getKey() + "=")
+                + (f.getValue().isArray() ? f.getValue().toString() : f.getValue().asText())));
         return l.type() + (parts.isEmpty() ? "" : "(" + String.join(" ", parts) + ")");
     }
 

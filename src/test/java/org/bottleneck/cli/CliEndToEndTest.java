@@ -357,7 +357,93 @@ class CliEndToEndTest {
                 Arguments.of(new String[] {"--batch", "0"}, "batch=0"),
                 Arguments.of(new String[] {"--optimizer", "lbfgs"}, "'lbfgs'"),
                 Arguments.of(new String[] {"--model", "ae", "--beta", "2"}, "--beta 2.0"),
+                Arguments.of(new String[] {"--model", "convae", "--hidden", "64"}, "--hidden"),
+                Arguments.of(new String[] {"--arch", "no/such/arch.json"}, "no/such/arch.json"),
                 Arguments.of(new String[] {"--train-limit", "-5"}, "-5"));
+    }
+
+    /** Architectures that cannot work, each with what the one-line error must name. */
+    static Stream<Arguments> badArchitectures() {
+        String convae = org.bottleneck.model.Presets.get("convae").toJson();
+        return Stream.of(
+                // shapes that do not chain: the decoder's Unflatten(64,7,7) after a Dense(3000)
+                Arguments.of(convae.replace("\"out\":3136", "\"out\":3000"), new String[] {"decoder layer 1", "unflatten",
+                        "[3000]"}),
+                Arguments.of(convae.replace("\"type\":\"flatten\"", "\"type\":\"conv3d\""),
+                        new String[] {"encoder layer 2", "unknown layer type 'conv3d'"}),
+                // a conv model pointed at vector data
+                Arguments.of(convae.replace("\"input\":[1,28,28]", "\"input\":[784]"),
+                        new String[] {"encoder layer 0", "conv2d", "vector data"}),
+                // a valid model for 32×32 images, but MNIST is 28×28
+                Arguments.of(convae.replace("\"input\":[1,28,28]", "\"input\":[1,32,32]").replace("3136", "4096")
+                        .replace("[64,7,7]", "[64,8,8]"), new String[] {"[1, 32, 32]", "[1, 28, 28]"}),
+                Arguments.of("{\"input\": [784], \"encoder\": []", new String[] {"not valid JSON"}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badArchitectures")
+    void badArchitecturesFailNamingTheLayer(String json, String[] named, @TempDir Path tmp) throws IOException {
+        Path arch = tmp.resolve("bad.json"), out = tmp.resolve("out");
+        Files.writeString(arch, json);
+        Result r = train(out, "--arch", arch.toString(), "--epochs", "1");
+        assertFailure(r, named);
+        assertNoCheckpoint(out);
+    }
+
+    @Test
+    void convModelsTrainFromAPresetAndFromAnArchFile(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("convae");
+        Result r = train(out, "--model", "convae", "--epochs", "1", "--train-limit", "1000", "--test-limit", "200");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode test = assertRunFolder(out, 1).get("test");
+        // 8 steps of batch 128 from scratch: far from trained, far below 543 (0.5 everywhere)
+        assertTrue(test.get("recon").asDouble() > 60 && test.get("recon").asDouble() < 400, test::toString);
+        String arch = Checkpoint.read(out.resolve("best.safetensors")).metadata().get("architecture");
+        assertTrue(arch.contains("\"conv_transpose2d\""), arch);
+
+        // the same kind of model, written by a user: a max-pool encoder and an upsampling decoder
+        Path file = tmp.resolve("pool-up.json");
+        Files.writeString(file, """
+                {"name": "pool-up", "input": [1, 28, 28],
+                 "encoder": [{"type": "conv2d", "out": 8, "kernel": 3, "padding": 1, "activation": "relu"},
+                             {"type": "max_pool2d", "kernel": 2},
+                             {"type": "conv2d", "out": 8, "kernel": 3, "stride": 2, "padding": 1, "activation": "relu"},
+                             {"type": "flatten"}],
+                 "latent": {"type": "gaussian", "size": 4, "beta": 0.5},
+                 "decoder": [{"type": "dense", "out": 392, "activation": "relu"},
+                             {"type": "unflatten", "shape": [8, 7, 7]},
+                             {"type": "upsample", "factor": 2},
+                             {"type": "conv_transpose2d", "out": 4, "kernel": 3, "stride": 2, "padding": 1,
+                              "output_padding": 1, "activation": "relu"},
+                             {"type": "conv2d", "out": 1, "kernel": 3, "padding": 1}],
+                 "output": "bce"}""");
+        Path out2 = tmp.resolve("custom");
+        Result r2 = train(out2, "--arch", file.toString(), "--epochs", "1", "--train-limit", "500", "--test-limit", "100");
+        assertEquals(0, r2.code(), r2::toString);
+        JsonNode t2 = assertRunFolder(out2, 1).get("test");
+        assertTrue(t2.get("kl").asDouble() > 0, "a gaussian head has a KL term: " + t2);
+        Result ev = cli("eval", "--device", "cpu", "--data", DATA.toString(), "--test-limit", "100",
+                "-c", out2.resolve("best.safetensors").toString());
+        assertEquals(0, ev.code(), ev::toString);
+        assertTrue(ev.out().contains("pool-up [1, 28, 28] conv2d(8 k3 s1 p1 relu) max_pool2d(k2 s2)"), ev::toString);
+    }
+
+    /** A training run of version 1 (before architectures were data) resumes and continues exactly. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"vae", "ae", "lecture"})
+    void aVersionOneRunResumesBitForBit(String name, @TempDir Path tmp) throws IOException {
+        Path last = tmp.resolve("last.safetensors");
+        Files.copy(Path.of("src/test/resources/v1/" + name + "-last.safetensors"), last);
+        Result r = cli("train", "--device", "cpu", "--data", DATA.toString(), "--resume", last.toString(), "--epochs", "3",
+                "--train-limit", "3000", "--test-limit", "500", "--no-progress");
+        assertEquals(0, r.code(), r::toString);
+        List<String> rows = Files.readAllLines(tmp.resolve("metrics.csv"));
+        String row3 = rows.get(3);
+        String expected = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("src/test/resources/v1/expected.json").toFile()).get("resume_epoch3").get(name).asText();
+        // everything but the timing columns (samples/s, seconds), to the last bit
+        assertEquals(expected, String.join(",", java.util.Arrays.copyOf(row3.split(","), 8)), name);
+        assertEquals(Checkpoint.FORMAT, Checkpoint.read(last).metadata().get("format"), "the resumed run writes v2");
     }
 
     @ParameterizedTest

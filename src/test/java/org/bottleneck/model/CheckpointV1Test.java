@@ -70,7 +70,7 @@ class CheckpointV1Test {
     void readsAsTheEquivalentArchitecture() {
         Safetensors.Contents c = Checkpoint.read(v1("ae"));
         Architecture a = Checkpoint.architecture(v1("ae"), c);
-        assertEquals("custom [784] dense(40 relu) dropout(0.1) → code 6 l1=0.01 | dense(40 relu) dropout(0.1)"
+        assertEquals("custom [784] dense(40 relu) dropout(p0.1) → code 6 l1=0.01 | dense(40 relu) dropout(p0.1)"
                 + " dense(784 identity) → bce", a.describe());
         assertEquals("masking=0.2", Checkpoint.legacyCorruption(c).describe());
         Architecture lecture = Checkpoint.architecture(v1("lecture"), Checkpoint.read(v1("lecture")));

@@ -1,0 +1,37 @@
+package org.bottleneck.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bottleneck.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/** The architecture files the README points to parse, chain, and say what the presets say. */
+class ArchitectureFilesTest {
+    private static final Path DIR = Path.of("docs/architectures");
+
+    @Test
+    void everyShippedFileIsAValidArchitecture() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(DIR)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(files.size() >= 3, "expected the example files in " + DIR + ", found " + files);
+        for (Path f : files) {
+            Architecture a = Architecture.read(f);
+            assertEquals(Shape.of(a.input()), a.outputShape(), f + " reconstructs its input shape");
+        }
+    }
+
+    @Test
+    void thePresetFilesAreThePresets() {
+        for (String name : List.of("convae", "convvae")) {
+            assertEquals(Presets.get(name), Architecture.read(DIR.resolve(name + ".json")), name);
+        }
+    }
+}
