@@ -210,7 +210,7 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         try {
             o = JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("architecture is not valid JSON: " + e.getMessage());
+            throw new IllegalArgumentException("architecture is not valid JSON: " + jsonProblem(e));
         }
         LayerSpec.Fields f = new LayerSpec.Fields(o, "architecture");
         Architecture a = new Architecture(o.has("name") ? f.text("name") : "custom", f.dims("input"),
@@ -218,6 +218,16 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
                 parseLayers(f.get("decoder"), "decoder"), OutputKind.parse(f.text("output")));
         a.layers(null, 0); // shapes chain, or the error names the layer
         return a;
+    }
+
+    /** Jackson's problem in one line, with where it is: "Unexpected end-of-input (line 1, column 31)". */
+    static String jsonProblem(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            var at = j.getLocation();
+            String msg = j.getOriginalMessage().lines().findFirst().orElse("").strip();
+            return msg + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
+        return e.getMessage();
     }
 
     public static Architecture read(Path file) {

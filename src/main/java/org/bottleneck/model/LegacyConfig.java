@@ -27,7 +27,7 @@ final class LegacyConfig {
         try {
             o = JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("version-1 model config is not valid JSON: " + e.getMessage());
+            throw new IllegalArgumentException("version-1 model config is not valid JSON: " + Architecture.jsonProblem(e));
         }
         LayerSpec.Fields f = new LayerSpec.Fields(o, "version-1 model config");
         int z = f.positive("latent_dim");
