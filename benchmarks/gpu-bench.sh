@@ -10,7 +10,7 @@ jar=target/bottleneck.jar
 [[ -f "$jar" ]] || mvn -q -B package -DskipTests
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$out/gpu.txt"
 for device in cuda cpu; do
-    java -jar "$jar" bench --device "$device" --models vae,ae --batches 32,128,1024 --steps 200 --warmup 50 \
+    java -jar "$jar" bench --device "$device" --models vae,ae,convae,convvae --batches 32,128,1024 --steps 200 --warmup 50 \
         | tee "$out/bench-$device.txt"
 done
 mvn -q -B install -DskipTests

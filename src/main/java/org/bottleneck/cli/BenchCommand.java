@@ -18,7 +18,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--models", split = ",", defaultValue = "vae,ae", description = "Models. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--models", split = ",", defaultValue = "vae,ae", description = "Presets (vae, ae, lecture, convae, convvae). Default: ${DEFAULT-VALUE}.")
     String[] models;
 
     @Option(names = "--batches", split = ",", defaultValue = "128", description = "Batch sizes. Default: ${DEFAULT-VALUE}.")

@@ -51,7 +51,7 @@ public final class Trainer {
         Backend backend = model.backend();
         int b = config.batchSize();
         Batches batches = new Batches(backend, train, b);
-        float[] recon = new float[b], kl = new float[b];
+        float[] recon = new float[b], kl = new float[b], penalty = new float[b];
         double[] loss = new double[b];
         int steps = (train.size() + b - 1) / b;
 
@@ -77,7 +77,7 @@ public final class Trainer {
                 optimizer.step(lr);
                 state.step++;
                 if (i % config.lossEvery() == 0 || i == steps - 1) {
-                    model.readLosses(n, loss, recon, kl, null);
+                    model.readLosses(n, loss, recon, kl, penalty);
                     for (int j = 0; j < n; j++) {
                         if (!Double.isFinite(loss[j])) {
                             throw new TrainingDivergedException("loss became " + loss[j] + " at epoch " + (epoch + 1)
