@@ -14,17 +14,18 @@ public final class ConvChecks {
 
     /** x (B,Cin,H,W), w (Cout,Cin,k,k), y (B,Cout,Ho,Wo) as g says, workspace large enough. */
     public static void conv(String op, ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace, long wsFloats) {
-        shape(op, "input", x, g.inputShape());
-        shape(op, "weight", w, g.weightShape());
-        shape(op, "output", y, g.outputShape());
+        // sizes as plain products: a check on the hot path must not allocate (no Shape objects)
+        size(op, "input", x, (long) g.batch() * g.inC() * g.inH() * g.inW(), g);
+        size(op, "weight", w, (long) g.outC() * g.patchSize(), g);
+        size(op, "output", y, (long) g.batch() * g.outC() * g.outPlane(), g);
         if (wsFloats > 0 && (workspace == null || workspace.size() < wsFloats)) {
             throw new IllegalArgumentException(op + ": " + g + " needs a workspace of " + wsFloats + " floats, got "
                     + (workspace == null ? "none" : workspace.size()));
         }
     }
 
-    /** x, y rank 4 and equal; bias (C). Returns {C, H·W}. */
-    public static int[] channelBias(String op, Tensor x, Tensor bias, Tensor y) {
+    /** x, y rank 4 and equal; bias (C) = x.shape().dim(1). */
+    public static void channelBias(String op, Tensor x, Tensor bias, Tensor y) {
         rank4(op, "x", x);
         if (!x.shape().equals(y.shape())) {
             throw new IllegalArgumentException(op + ": x " + x.shape() + " and y " + y.shape() + " differ");
@@ -34,7 +35,6 @@ public final class ConvChecks {
             throw new IllegalArgumentException(op + ": bias " + bias.shape() + " must hold one value per channel of "
                     + x.shape() + " (" + c + ")");
         }
-        return new int[] {c, x.shape().dim(2) * x.shape().dim(3)};
     }
 
     /** x (B,C,H,W) and y (B,C,H·f,W·f). */
@@ -44,7 +44,10 @@ public final class ConvChecks {
             throw new IllegalArgumentException(op + ": factor must be ≥ 1, got " + factor);
         }
         Shape s = x.shape();
-        shape(op, "output", y, Shape.of(s.dim(0), s.dim(1), s.dim(2) * factor, s.dim(3) * factor));
+        if (y.size() != s.size() * factor * factor) {
+            throw new IllegalArgumentException(op + ": output " + y.shape() + " does not match " + Shape.of(s.dim(0),
+                    s.dim(1), s.dim(2) * factor, s.dim(3) * factor));
+        }
     }
 
     /** x (B,C,H,W), y and argmax (B,C,(H−k)/s+1,(W−k)/s+1). */
@@ -59,9 +62,12 @@ public final class ConvChecks {
             throw new IllegalArgumentException(op + ": plane " + s.dim(2) + "×" + s.dim(3)
                     + " is too large for float argmax indices (≤ 2^24)");
         }
-        Shape out = Shape.of(s.dim(0), s.dim(1), (s.dim(2) - kernel) / stride + 1, (s.dim(3) - kernel) / stride + 1);
-        shape(op, "output", y, out);
-        shape(op, "argmax", argmax, out);
+        long out = (long) s.dim(0) * s.dim(1) * ((s.dim(2) - kernel) / stride + 1) * ((s.dim(3) - kernel) / stride + 1);
+        if (y.size() != out || argmax.size() != out) {
+            Shape expected = Shape.of(s.dim(0), s.dim(1), (s.dim(2) - kernel) / stride + 1, (s.dim(3) - kernel) / stride + 1);
+            throw new IllegalArgumentException(op + ": output " + y.shape() + " and argmax " + argmax.shape()
+                    + " must both be " + expected);
+        }
     }
 
     /** A tensor the op cannot do without (the forward's bias; dbias alone may be null). */
@@ -77,9 +83,14 @@ public final class ConvChecks {
         }
     }
 
-    private static void shape(String op, String what, Tensor t, Shape expected) {
-        if (t.size() != expected.size()) {
-            throw new IllegalArgumentException(op + ": " + what + " " + t.shape() + " does not match " + expected);
+    private static void size(String op, String what, Tensor t, long expected, ConvGeometry g) {
+        if (t.size() != expected) {
+            Shape want = switch (what) {
+                case "input" -> g.inputShape();
+                case "weight" -> g.weightShape();
+                default -> g.outputShape();
+            };
+            throw new IllegalArgumentException(op + ": " + what + " " + t.shape() + " does not match " + want);
         }
     }
 }

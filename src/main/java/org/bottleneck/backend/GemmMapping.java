@@ -10,26 +10,74 @@ package org.bottleneck.backend;
  * ldc = n. Both the CPU (cblas_sgemm ColMajor) and CUDA (cublasSgemm) backends use this one
  * mapping, so the CPU tests cover the GPU's argument order too.
  *
- * @param transFirst  transpose flag of the first column-major operand (row-major B)
- * @param transSecond transpose flag of the second column-major operand (row-major A)
- * @param m           column-major rows of the result (= row-major n)
- * @param n           column-major columns of the result (= row-major m)
- * @param k           inner dimension
- * @param ldFirst     leading dimension of row-major B
- * @param ldSecond    leading dimension of row-major A
- * @param ldc         leading dimension of C
+ * <p>Mutable so a backend can reuse one instance for every GEMM ({@link #set}): the training
+ * step allocates nothing, even before the JIT's escape analysis would remove a fresh object.
+ * Accessors: {@code transFirst}/{@code transSecond} are the transpose flags of the first
+ * (row-major B) and second (row-major A) column-major operands; {@code m, n} the column-major
+ * result size (= row-major n, m); {@code ldFirst}, {@code ldSecond}, {@code ldc} the leading
+ * dimensions of row-major B, A and C.
  */
-public record GemmMapping(boolean transFirst, boolean transSecond, int m, int n, int k,
-                          int ldFirst, int ldSecond, int ldc) {
+public final class GemmMapping {
+    private boolean transFirst, transSecond;
+    private int m, n, k, ldFirst, ldSecond, ldc;
 
+    /** A new mapping of row-major {@code op(A)(m×k)·op(B)(k×n)}. */
     public static GemmMapping rowMajor(boolean transA, boolean transB, int m, int n, int k) {
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
+        return new GemmMapping().set(transA, transB, m, n, k);
+    }
+
+    /** Makes this the mapping of row-major {@code op(A)(m×k)·op(B)(k×n)}; returns this. */
+    public GemmMapping set(boolean transA, boolean transB, int rowM, int rowN, int rowK) {
+        if (rowM < 0 || rowN < 0 || rowK < 0) {
+            throw new IllegalArgumentException("gemm: negative size m=" + rowM + " n=" + rowN + " k=" + rowK);
         }
-        int lda = Math.max(1, transA ? m : k);
-        int ldb = Math.max(1, transB ? k : n);
-        int ldc = Math.max(1, n);
-        return new GemmMapping(transB, transA, n, m, k, ldb, lda, ldc);
+        transFirst = transB;
+        transSecond = transA;
+        m = rowN;
+        n = rowM;
+        k = rowK;
+        ldFirst = Math.max(1, transB ? rowK : rowN);
+        ldSecond = Math.max(1, transA ? rowM : rowK);
+        ldc = Math.max(1, rowN);
+        return this;
+    }
+
+    public boolean transFirst() {
+        return transFirst;
+    }
+
+    public boolean transSecond() {
+        return transSecond;
+    }
+
+    public int m() {
+        return m;
+    }
+
+    public int n() {
+        return n;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int ldFirst() {
+        return ldFirst;
+    }
+
+    public int ldSecond() {
+        return ldSecond;
+    }
+
+    public int ldc() {
+        return ldc;
+    }
+
+    @Override
+    public String toString() {
+        return "GemmMapping[transFirst=" + transFirst + ", transSecond=" + transSecond + ", m=" + m + ", n=" + n
+                + ", k=" + k + ", ldFirst=" + ldFirst + ", ldSecond=" + ldSecond + ", ldc=" + ldc + "]";
     }
 
     /** Floats op(A), op(B) and C must hold, for precondition checks. */

@@ -23,6 +23,7 @@ public final class CpuBackend implements Backend {
 
     private final int threads;
     private final GemmStaging staging = new GemmStaging();
+    private final GemmMapping mapping = new GemmMapping(); // reused by every GEMM: no allocation per call
     private final Loops loops = NativeLoops.available() ? new NativeLoops() : new JavaLoops();
     /**
      * AdamW's loop: C only when the pool can split it over threads. On one thread the JIT's
@@ -196,26 +197,37 @@ public final class CpuBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         GemmMapping.check("gemm", m, n, k, a.size(), b.size(), c.size());
+        gemm(transA, transB, m, n, k, alpha, arr(a), off(a), arr(b), off(b), beta, arr(c), off(c));
+    }
+
+    /**
+     * The same GEMM on arrays at offsets (sizes already checked): CpuConv's chunks call this
+     * directly, so slicing a workspace costs no view objects.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int oa,
+              float[] b, int ob, float beta, float[] c, int oc) {
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
-            scale(c.view(0, org.bottleneck.tensor.Shape.of(m * n)), beta);
+            for (int i = oc, end = oc + m * n; i < end; i++) {
+                c[i] *= beta;
+            }
             return;
         }
-        GemmMapping g = GemmMapping.rowMajor(transA, transB, m, n, k);
+        GemmMapping g = mapping.set(transA, transB, m, n, k);
         if (CriticalGemm.available() && g.n() == 1) {
             // One output column (row-major m = 1, e.g. encoding one image): a matrix-vector product.
             // The vector is row-major A, contiguous whatever transA says; the matrix is row-major B,
             // stored column-major as (transFirst ? k×m' : m'×k) with leading dimension ldFirst.
             CriticalGemm.sgemv(g.transFirst(), g.transFirst() ? g.k() : g.m(), g.transFirst() ? g.m() : g.k(),
-                    alpha, arr(b), off(b), g.ldFirst(), arr(a), off(a), beta, arr(c), off(c));
+                    alpha, b, ob, g.ldFirst(), a, oa, beta, c, oc);
         } else if (CriticalGemm.available()) {
             // Column-major: the first operand is row-major B, the second row-major A.
             CriticalGemm.sgemm(g.transFirst(), g.transSecond(), g.m(), g.n(), g.k(), alpha,
-                    arr(b), off(b), g.ldFirst(), arr(a), off(a), g.ldSecond(), beta, arr(c), off(c), g.ldc());
+                    b, ob, g.ldFirst(), a, oa, g.ldSecond(), beta, c, oc, g.ldc());
         } else {
-            staging.gemm(g, alpha, arr(a), off(a), m * k, arr(b), off(b), k * n, beta, arr(c), off(c), m * n);
+            staging.gemm(g, alpha, a, oa, m * k, b, ob, k * n, beta, c, oc, m * n);
         }
     }
 

@@ -53,9 +53,7 @@ final class CpuConv {
         for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
             int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
             im2col(g, px, ox + n0 * inSample, nb, pws, ows);
-            Tensor cols = workspace.view(0, Shape.of(m, patch));
-            Tensor rows = workspace.view(rowsAt, Shape.of(m, cout));
-            backend.gemm(false, true, m, cout, patch, 1f, cols, w, 0f, rows);
+            backend.gemm(false, true, m, cout, patch, 1f, pws, ows, arr(w), off(w), 0f, pws, ows + (int) rowsAt);
             rowsToNchw(pws, ows + (int) rowsAt, nb, plane, cout, py, oy + n0 * outSample);
         }
     }
@@ -71,9 +69,7 @@ final class CpuConv {
         for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
             int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
             nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
-            Tensor rows = workspace.view(rowsAt, Shape.of(m, cout));
-            Tensor cols = workspace.view(0, Shape.of(m, patch));
-            backend.gemm(false, false, m, patch, cout, 1f, rows, w, 0f, cols);
+            backend.gemm(false, false, m, patch, cout, 1f, pws, ows + (int) rowsAt, arr(w), off(w), 0f, pws, ows);
             col2im(g, pws, ows, nb, pdx, odx + n0 * inSample);
         }
     }
@@ -90,9 +86,8 @@ final class CpuConv {
             int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
             nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
             im2col(g, px, ox + n0 * inSample, nb, pws, ows);
-            Tensor rows = workspace.view(rowsAt, Shape.of(m, cout));
-            Tensor cols = workspace.view(0, Shape.of(m, patch));
-            backend.gemm(true, false, cout, patch, m, 1f, rows, cols, n0 == 0 ? beta : 1f, dw);
+            backend.gemm(true, false, cout, patch, m, 1f, pws, ows + (int) rowsAt, pws, ows, n0 == 0 ? beta : 1f,
+                    arr(dw), off(dw));
         }
     }
 
@@ -228,9 +223,9 @@ final class CpuConv {
     /** y = act(x + bias[c]) plane by plane; the same float operations as {@link Activation#apply}. */
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
         String op = "channelBiasActivationForward";
-        int[] cp = ConvChecks.channelBias(op, x, bias, y);
+        ConvChecks.channelBias(op, x, bias, y);
         ConvChecks.required(op, "bias", bias);
-        int c = cp[0], hw = cp[1], batch = x.shape().dim(0);
+        int c = x.shape().dim(1), hw = x.shape().dim(2) * x.shape().dim(3), batch = x.shape().dim(0);
         float[] px = arr(x), pb = arr(bias), py = arr(y);
         int ox = off(x), ob = off(bias), oy = off(y);
         for (int n = 0; n < batch; n++) {
@@ -279,9 +274,9 @@ final class CpuConv {
      */
     void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
         String op = "channelBiasActivationBackward";
-        int[] cp = ConvChecks.channelBias(op, y, dbias, dy);
-        ConvChecks.channelBias(op, y, null, dx);
-        int c = cp[0], hw = cp[1], batch = y.shape().dim(0);
+        ConvChecks.channelBias(op, y, dbias, dy);
+                ConvChecks.channelBias(op, y, null, dx);
+        int c = y.shape().dim(1), hw = y.shape().dim(2) * y.shape().dim(3), batch = y.shape().dim(0);
         float[] py = arr(y), pdy = arr(dy), pdx = arr(dx);
         int oy = off(y), ody = off(dy), odx = off(dx);
         float[] pdb = dbias == null ? null : arr(dbias);

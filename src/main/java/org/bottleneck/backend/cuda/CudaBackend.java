@@ -28,6 +28,7 @@ public final class CudaBackend implements Backend {
     static final int SUM_PARTIALS = 256;
 
     private final Device device;
+    private final GemmMapping mapping = new GemmMapping(); // reused by every GEMM: no allocation per call
     private final List<CudaStorage> live = new ArrayList<>();
     private final CudaStorage scratch;
     private final DeviceView partials;
@@ -275,7 +276,7 @@ public final class CudaBackend implements Backend {
         if (m == 0 || n == 0) {
             return;
         }
-        GemmMapping g = GemmMapping.rowMajor(transA, transB, m, n, k);
+        GemmMapping g = mapping.set(transA, transB, m, n, k);
         device.sgemm(g.transFirst(), g.transSecond(), g.m(), g.n(), g.k(), alpha,
                 vb, g.ldFirst(), va, g.ldSecond(), beta, vc, g.ldc());
     }

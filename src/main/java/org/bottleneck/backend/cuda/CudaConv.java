@@ -182,23 +182,23 @@ final class CudaConv {
 
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
         String op = "channelBiasActivationForward";
-        int[] cp = ConvChecks.channelBias(op, x, bias, y);
+        ConvChecks.channelBias(op, x, bias, y);
         ConvChecks.required(op, "bias", bias);
         long px = backend.addr(op, x), pb = backend.addr(op, bias), py = backend.addr(op, y);
         int n = x.length();
         if (n > 0) {
-            channelBiasActForward.begin().ptr(px).ptr(pb).ptr(py).i32(n).i32(cp[0]).i32(cp[1]).i32(act.code())
+            channelBiasActForward.begin().ptr(px).ptr(pb).ptr(py).i32(n).i32(x.shape().dim(1)).i32(x.shape().dim(2) * x.shape().dim(3)).i32(act.code())
                     .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
         }
     }
 
     void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
         String op = "channelBiasActivationBackward";
-        int[] cp = ConvChecks.channelBias(op, y, dbias, dy);
-        ConvChecks.channelBias(op, y, null, dx);
+        ConvChecks.channelBias(op, y, dbias, dy);
+                ConvChecks.channelBias(op, y, null, dx);
         long py = backend.addr(op, y), pdy = backend.addr(op, dy), pdx = backend.addr(op, dx);
         long pdb = backend.addrOrNull(op, dbias);
-        int batch = y.shape().dim(0), channels = cp[0], plane = cp[1];
+        int batch = y.shape().dim(0), channels = y.shape().dim(1), plane = y.shape().dim(2) * y.shape().dim(3);
         int perChannel = batch * plane; // ≤ y.length(), an int
         if (channels > 0 && perChannel > 0) {
             // one block per channel; its threads stride over the channel's batch·plane elements
