@@ -27,6 +27,9 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Philox;
+import org.bottleneck.model.Architecture;
+import org.bottleneck.model.Model;
 import org.bottleneck.tensor.Arena;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
@@ -38,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tier 2 (DESIGN.md §4) for the convolution family of layers — Conv2d, ConvTranspose2d,
- * Upsample, MaxPool2d, Flatten/Unflatten. As in
+ * Upsample, MaxPool2d, Flatten/Unflatten — and for whole conv models run by {@link Model}. As in
  * {@link GradientCheckTest}: each layer runs forward and backward on the CPU backend in float32
  * with L = Σ w ⊙ y (fixed random w, so backward receives dL/dy = w), and its input and
  * parameter gradients are compared with central finite differences (h = 1e-6) of a float64
@@ -56,16 +59,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * upstream weights in ±1), ~1e-6 absolute at n = 144; the worst case n·u·Σ|terms| (~1e-5) needs
  * every rounding in one direction. Measured here: at most 1.1e-6 absolute (a dW of 105 terms).
  * Layers: atol 1e-5 + rtol 1e-4, ~10× the measured error, while a wrong index, flipped kernel,
- * missing term, stride or padding bug moves elements by ≥ 10 %. ReLU and leaky-ReLU inputs are
- * kept ≥ 1e-3 from 0, and the two largest values of every max-pool window ≥ 1e-3 apart (inputs
- * are built that way and asserted), far beyond what the 1e-6 step or float32 rounding can move
- * them, so every function differentiated here is smooth at the point.
+ * missing term, stride or padding bug moves elements by ≥ 10 %. Whole models (4–6 layers,
+ * gradients scaled by 1/B, errors compounding through the chain; measured ≤ 1.4e-7):
+ * atol 1e-5 + rtol 1e-3, as in GradientCheckTest. ReLU and leaky-ReLU inputs are kept ≥ 1e-3
+ * from 0, and the two largest values of every max-pool window ≥ 1e-3 apart (layer inputs are
+ * built that way and asserted; model seeds are re-drawn until it holds), far beyond what the
+ * 1e-6 step or float32 rounding can move them, so every function differentiated here is smooth
+ * at the point.
  *
  * <p>Dimensions: B batch, Cin/Cout channels, H×W input plane, Ho×Wo output plane, k kernel,
  * s stride, p padding, op output padding, f upsampling factor. All tensors NCHW row-major.
  */
 class ConvGradientCheckTest {
     private static final double LAYER_ATOL = 1e-5, LAYER_RTOL = 1e-4;
+    private static final double MODEL_ATOL = 1e-5, MODEL_RTOL = 1e-3;
 
     private final Backend be = TestBackends.cpu();
 
@@ -576,5 +583,249 @@ class ConvGradientCheckTest {
         checkLayer("Sequential(Flatten, Unflatten)", new Sequential("t", List.of(Reshape.flatten(),
                 Reshape.unflatten(c, h, w))), in, x, new float[0][], Activation.IDENTITY, (xx, pp) -> xx.clone(), 902,
                 Mode.ACCUMULATE);
+    }
+
+    // ================================================================== whole models
+
+    /** Walks a model's parameters in order, checking each shape against what the reference expects. */
+    static final class Params {
+        private final List<ParamSpec> specs;
+        private final double[] p;
+        private final int[] offs;
+        private int next;
+
+        Params(List<ParamSpec> specs, double[] p, int[] offs) {
+            this.specs = specs;
+            this.p = p;
+            this.offs = offs;
+        }
+
+        double[] take(String kind, int... dims) {
+            if (next >= specs.size()) {
+                throw new IllegalStateException("reference wants " + kind + " " + Shape.of(dims) + " past the model's "
+                        + specs.size() + " parameters");
+            }
+            ParamSpec s = specs.get(next);
+            if (!s.name().endsWith("." + kind) || !s.shape().equals(Shape.of(dims))) {
+                throw new IllegalStateException("reference expected a " + kind + " " + Shape.of(dims) + " at parameter "
+                        + next + ", the model has " + s.name() + " " + s.shape());
+            }
+            return slice(p, offs[next++], (int) s.shape().size());
+        }
+
+        void done() {
+            if (next != specs.size()) {
+                throw new IllegalStateException("reference used " + next + " of the model's " + specs.size() + " parameters");
+            }
+        }
+    }
+
+    /** float64 mean loss of one model; kinks collects ReLU inputs, gaps the max-pool windows' top-two gaps. */
+    interface ModelReference {
+        double loss(Params prm, double[] x, int batch, double[] eps, List<double[]> kinks, List<double[]> gaps);
+    }
+
+    /**
+     * A conv autoencoder, BCE: [1,6,4] → conv2d(2 k3 s2 p1 relu) → (2,3,2) → flatten → code 3 tanh
+     * | dense(12 relu) → unflatten (2,3,2) → conv_transpose2d(1 k3 s2 p1 op1) → (1,6,4) logits.
+     */
+    @Test
+    void wholeConvAutoencoderBce() {
+        String json = """
+                {"name": "tiny-conv-ae", "input": [1, 6, 4],
+                 "encoder": [{"type": "conv2d", "out": 2, "kernel": 3, "stride": 2, "padding": 1, "activation": "relu"},
+                             {"type": "flatten"}],
+                 "latent": {"type": "code", "size": 3, "activation": "tanh"},
+                 "decoder": [{"type": "dense", "out": 12, "activation": "relu"},
+                             {"type": "unflatten", "shape": [2, 3, 2]},
+                             {"type": "conv_transpose2d", "out": 1, "kernel": 3, "stride": 2, "padding": 1,
+                              "output_padding": 1}],
+                 "output": "bce"}""";
+        checkModel(json, 3, (prm, x, batch, eps, kinks, gaps) -> {
+            double[] a = conv2dPre(x, prm.take("weight", 2, 1, 3, 3), prm.take("bias", 2), batch, 1, 6, 4, 2, 3, 2, 1);
+            noteKinks(kinks, a);
+            a = activate(Activation.RELU, a); // (B,2,3,2); flatten is the same row-major array
+            double[] code = activate(Activation.TANH, linearPre(a, prm.take("weight", 3, 12), prm.take("bias", 3), batch, 12, 3));
+            double[] d = linearPre(code, prm.take("weight", 12, 3), prm.take("bias", 12), batch, 3, 12);
+            noteKinks(kinks, d);
+            d = activate(Activation.RELU, d); // unflatten to (B,2,3,2): the same array
+            double[] logits = convTranspose2dPre(d, prm.take("weight", 2, 1, 3, 3), prm.take("bias", 1), batch, 2, 3, 2,
+                    1, 3, 2, 1, 1);
+            return bce(logits, x) / batch;
+        });
+    }
+
+    /**
+     * A conv VAE with max pooling and upsampling, β = 0.5, sigmoid + MSE: [2,6,4] →
+     * conv2d(3 k3 s1 p1 leaky_relu) → max_pool2d(k2 s2) → (3,3,2) → flatten → gaussian 2 |
+     * dense(18 tanh) → unflatten (3,3,2) → upsample ×2 → (3,6,4) → conv2d(2 k3 s1 p1) → (2,6,4).
+     */
+    @Test
+    void wholeConvVaeSigmoidMse() {
+        String json = """
+                {"name": "tiny-conv-vae", "input": [2, 6, 4],
+                 "encoder": [{"type": "conv2d", "out": 3, "kernel": 3, "stride": 1, "padding": 1, "activation": "leaky_relu"},
+                             {"type": "max_pool2d", "kernel": 2, "stride": 2},
+                             {"type": "flatten"}],
+                 "latent": {"type": "gaussian", "size": 2, "beta": 0.5},
+                 "decoder": [{"type": "dense", "out": 18, "activation": "tanh"},
+                             {"type": "unflatten", "shape": [3, 3, 2]},
+                             {"type": "upsample", "factor": 2},
+                             {"type": "conv2d", "out": 2, "kernel": 3, "stride": 1, "padding": 1}],
+                 "output": "sigmoid_mse"}""";
+        checkModel(json, 3, (prm, x, batch, eps, kinks, gaps) -> {
+            double[] a = conv2dPre(x, prm.take("weight", 3, 2, 3, 3), prm.take("bias", 3), batch, 2, 6, 4, 3, 3, 1, 1);
+            noteKinks(kinks, a);
+            a = maxPool(activate(Activation.LEAKY_RELU, a), batch * 3, 6, 4, 2, 2, gaps); // (B,3,3,2)
+            double[] hh = linearPre(a, prm.take("weight", 4, 18), prm.take("bias", 4), batch, 18, 4);
+            double[] kl = new double[1];
+            double[] z = reparameterize(hh, eps, batch, 2, kl);
+            double[] d = activate(Activation.TANH, linearPre(z, prm.take("weight", 18, 2), prm.take("bias", 18), batch, 2, 18));
+            d = upsample(d, batch * 3, 3, 2, 2); // (B,3,6,4)
+            double[] y = conv2dPre(d, prm.take("weight", 2, 3, 3, 3), prm.take("bias", 2), batch, 3, 6, 4, 2, 3, 1, 1);
+            double recon = 0;
+            for (int i = 0; i < y.length; i++) {
+                double sg = 1 / (1 + Math.exp(-y[i]));
+                recon += (sg - x[i]) * (sg - x[i]);
+            }
+            return (recon + 0.5 * kl[0]) / batch;
+        });
+    }
+
+    /**
+     * A conv VAE with overlapping max pooling and a transposed conv, β = 2, BCE: [1,7,5] →
+     * conv2d(2 k3 s1 p1 tanh) → max_pool2d(k3 s2) → (2,3,2) → flatten → gaussian 2 |
+     * dense(12 relu) → unflatten (2,3,2) → conv_transpose2d(1 k3 s2 p0) → (1,7,5) logits.
+     */
+    @Test
+    void wholeConvVaeBceOverlappingPool() {
+        String json = """
+                {"name": "tiny-conv-vae-bce", "input": [1, 7, 5],
+                 "encoder": [{"type": "conv2d", "out": 2, "kernel": 3, "stride": 1, "padding": 1, "activation": "tanh"},
+                             {"type": "max_pool2d", "kernel": 3, "stride": 2},
+                             {"type": "flatten"}],
+                 "latent": {"type": "gaussian", "size": 2, "beta": 2.0},
+                 "decoder": [{"type": "dense", "out": 12, "activation": "relu"},
+                             {"type": "unflatten", "shape": [2, 3, 2]},
+                             {"type": "conv_transpose2d", "out": 1, "kernel": 3, "stride": 2}],
+                 "output": "bce"}""";
+        checkModel(json, 3, (prm, x, batch, eps, kinks, gaps) -> {
+            double[] a = conv2dPre(x, prm.take("weight", 2, 1, 3, 3), prm.take("bias", 2), batch, 1, 7, 5, 2, 3, 1, 1);
+            a = maxPool(activate(Activation.TANH, a), batch * 2, 7, 5, 3, 2, gaps); // (B,2,3,2)
+            double[] hh = linearPre(a, prm.take("weight", 4, 12), prm.take("bias", 4), batch, 12, 4);
+            double[] kl = new double[1];
+            double[] z = reparameterize(hh, eps, batch, 2, kl);
+            double[] d = linearPre(z, prm.take("weight", 12, 2), prm.take("bias", 12), batch, 2, 12);
+            noteKinks(kinks, d);
+            d = activate(Activation.RELU, d);
+            double[] logits = convTranspose2dPre(d, prm.take("weight", 2, 1, 3, 3), prm.take("bias", 1), batch, 2, 3, 2,
+                    1, 3, 2, 0, 0);
+            return (bce(logits, x) + 2.0 * kl[0]) / batch;
+        });
+    }
+
+    private static void noteKinks(List<double[]> kinks, double[] pre) {
+        if (kinks != null) {
+            kinks.add(pre);
+        }
+    }
+
+    /** Σ BCE-with-logits of logits against targets t, stable form max(l,0) − l·t + log1p(exp(−|l|)). */
+    private static double bce(double[] logits, double[] t) {
+        double s = 0;
+        for (int i = 0; i < logits.length; i++) {
+            double l = logits[i];
+            s += Math.max(l, 0) - l * t[i] + Math.log1p(Math.exp(-Math.abs(l)));
+        }
+        return s;
+    }
+
+    /** z = mu + exp(½·logvar)·eps from h (B,2Z) = [mu | logvar]; kl[0] += Σ −½(1 + logvar − mu² − exp(logvar)). */
+    private static double[] reparameterize(double[] h, double[] eps, int batch, int z, double[] kl) {
+        double[] out = new double[batch * z];
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < z; j++) {
+                double mu = h[r * 2 * z + j], lv = h[r * 2 * z + z + j];
+                out[r * z + j] = mu + Math.exp(0.5 * lv) * eps[r * z + j];
+                kl[0] += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * trainStep's gradients of every parameter against finite differences of the reference's
+     * mean loss at the model's initial parameters; init seeds are re-drawn until every ReLU input
+     * is ≥ KINK from 0 and every pool window's top two are ≥ KINK apart.
+     */
+    private void checkModel(String json, int batch, ModelReference ref) {
+        Architecture arch = Architecture.fromJson(json);
+        final long step = 5;
+        final int d = (int) arch.inputShape().size();
+        float[] x = uniform(99, batch * d, 0, 1);
+        x[0] = 0f;
+        x[d + 1] = 1f;
+        double[] xd = toDouble(x);
+        for (long seed = 1; seed < 200; seed++) {
+            try (Model model = new Model(be, arch, seed)) {
+                ParameterSet ps = model.parameters();
+                List<ParamSpec> specs = ps.specs();
+                int[] offs = new int[specs.size()];
+                int total = 0;
+                for (int i = 0; i < specs.size(); i++) {
+                    offs[i] = total;
+                    total += (int) specs.get(i).shape().size();
+                }
+                double[] p = new double[total];
+                for (int i = 0; i < specs.size(); i++) {
+                    double[] v = toDouble(Tensors.download(be, ps.valueViews().get(i)));
+                    System.arraycopy(v, 0, p, offs[i], v.length);
+                }
+                double[] eps = new double[batch * arch.latentDim()];
+                long latentSeed = Philox.derive(seed, 2);
+                for (int i = 0; i < eps.length; i++) {
+                    eps[i] = arch.variational() ? Philox.normal(latentSeed, (step << 32) + i) : 0;
+                }
+                List<double[]> kinks = new ArrayList<>(), gaps = new ArrayList<>();
+                Params first = new Params(specs, p, offs);
+                double refLoss = ref.loss(first, xd, batch, eps, kinks, gaps);
+                first.done();
+                boolean nearKink = false;
+                for (double[] k : kinks) {
+                    nearKink |= anyWithin(k, KINK);
+                }
+                if (nearKink || anyGapBelow(gaps, KINK)) {
+                    continue; // another init seed: every ReLU input off 0, every pool max unambiguous
+                }
+
+                model.prepare(batch);
+                be.upload(x, 0, model.input());
+                model.trainStep(step, model.input());
+                String what = arch.describe() + " seed " + seed;
+                if (arch.variational()) {
+                    assertClose(what + " eps", eps, Tensors.download(be, model.eps()), 0, 0);
+                }
+                double[] totals = new double[batch];
+                model.readLosses(batch, totals, null, null, null);
+                double mean = 0;
+                for (double t : totals) {
+                    mean += t / batch;
+                }
+                assertClose(what + " mean loss (vs the float64 reference)", new double[] {refLoss},
+                        new float[] {(float) mean}, MODEL_ATOL, MODEL_RTOL);
+
+                double[] num = numericGrad(p, pp -> ref.loss(new Params(specs, pp, offs), xd, batch, eps, null, null));
+                assertNonZero(what + " numeric grads", num);
+                for (int i = 0; i < specs.size(); i++) {
+                    float[] got = Tensors.download(be, ps.gradViews().get(i));
+                    double[] want = slice(num, offs[i], got.length);
+                    assertNonZero(what + " numeric d/d" + specs.get(i).name(), want);
+                    assertNonZero(what + " d/d" + specs.get(i).name(), got);
+                    assertClose("model [" + what + "] d/d" + specs.get(i).name(), want, got, MODEL_ATOL, MODEL_RTOL);
+                }
+                return;
+            }
+        }
+        fail("no kink- and tie-free init seed for " + arch.describe());
     }
 }
