@@ -49,7 +49,7 @@ class GradientCheckTest {
     private static final double H = 1e-6;
     private static final double LAYER_ATOL = 1e-5, LAYER_RTOL = 1e-4;
     private static final double MODEL_ATOL = 1e-5, MODEL_RTOL = 1e-3;
-    private static final double KINK = 1e-3;
+    static final double KINK = 1e-3;
 
     private final Backend be = TestBackends.cpu();
 
@@ -117,11 +117,11 @@ class GradientCheckTest {
         return out;
     }
 
-    /** A real arena sized by a sizing pass over one layer. */
+    /** A real arena sized by a sizing pass over one layer: its views, then the scratch it asked for. */
     static Arena arenaFor(Backend be, Layer layer, Shape in, boolean needInputGrad) {
         Arena sizing = Arena.sizing();
         layer.allocate(sizing, in, needInputGrad);
-        Arena a = Arena.allocate(be, sizing.used(), "gradcheck activations");
+        Arena a = Arena.allocate(be, sizing, "gradcheck activations");
         layer.allocate(a, in, needInputGrad);
         return a;
     }
@@ -487,7 +487,7 @@ class GradientCheckTest {
         return y;
     }
 
-    private static boolean anyWithin(double[] a, double margin) {
+    static boolean anyWithin(double[] a, double margin) {
         for (double v : a) {
             if (Math.abs(v) < margin) {
                 return true;
