@@ -177,7 +177,10 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
     public String toJson() {
         ObjectNode o = JSON.createObjectNode();
         o.put("name", name);
-        o.putPOJO("input", input);
+        ArrayNode in = o.putArray("input");
+        for (int d : input) {
+            in.add(d);
+        }
         o.set("encoder", layersJson(encoder));
         latent.write(o.putObject("latent"));
         o.set("decoder", layersJson(decoder));

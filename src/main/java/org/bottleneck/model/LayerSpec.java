@@ -197,7 +197,10 @@ public sealed interface LayerSpec {
         }
 
         public void write(ObjectNode o) {
-            o.putPOJO("shape", shape);
+            var a = o.putArray("shape");
+            for (int d : shape) {
+                a.add(d);
+            }
         }
 
         @Override

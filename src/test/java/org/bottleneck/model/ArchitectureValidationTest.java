@@ -47,6 +47,15 @@ class ArchitectureValidationTest {
     }
 
     @Test
+    void describeIsOneReadableLine() {
+        assertEquals("convae [1, 28, 28] conv2d(32 k3 s2 p1 relu) conv2d(64 k3 s2 p1 relu) flatten → code 32 |"
+                + " dense(3136 relu) unflatten([64,7,7]) conv_transpose2d(32 k3 s2 p1 op1 relu)"
+                + " conv_transpose2d(1 k3 s2 p1 op1 identity) → bce", Presets.get("convae").describe());
+        assertEquals("vae [784] dense(512 relu) dense(256 relu) → gaussian 2×20 β=1.0 | dense(256 relu) dense(512 relu)"
+                + " dense(784 identity) → bce", Presets.get("vae").describe());
+    }
+
+    @Test
     void referenceShapesAreTheIssuesOnes() {
         try (Model m = new Model(TestBackends.cpu(), Presets.get("convae"), 1)) {
             assertEquals("[encoder.0.weight [32, 1, 3, 3], encoder.0.bias [32], encoder.2.weight [64, 32, 3, 3], "
