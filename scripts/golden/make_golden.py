@@ -628,7 +628,6 @@ def case_convae(init_seed):
         "output": "bce",
     }
     model = init_arch_model(init_seed, arch)
-    C, H, W = arch["input"]
     x = make_image_inputs(4004, arch["input"], [(0.0, 0.3), (0.35, 0.65), (0.7, 1.0)],
                           [(0, 0, 0.0), (0, 116, 1.0), (1, 9, 1.0), (1, 60, 0.0), (2, 8, 0.0), (2, 108, 1.0)])
 
@@ -707,7 +706,6 @@ def case_convvae(init_seed):
         "output": "bce",
     }
     model = init_arch_model(init_seed, arch)
-    C, H, W = arch["input"]
     x = make_image_inputs(4005, arch["input"], [(0.0, 0.3), (0.7, 1.0), (0.2, 0.8), (0.0, 1.0)],
                           [(0, 0, 0.0), (0, 191, 1.0), (1, 96, 1.0), (2, 7, 0.0), (3, 100, 0.0), (3, 150, 1.0)])
     eps = torch.tensor([[normal(eps_seed, eps_offset + b * Z + j) for j in range(Z)]

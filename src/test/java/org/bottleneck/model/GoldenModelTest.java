@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tier 4 (DESIGN.md §4): the engine against PyTorch 1.13.1 on three tiny models recorded by
- * scripts/golden/make_golden.py — forward values, losses, gradients, and parameters after two
- * optimizer steps on the same batch.
+ * Tier 4 (DESIGN.md §4): the engine against PyTorch 1.13.1 on five tiny models (three dense,
+ * two conv) recorded by scripts/golden/make_golden.py — forward values, losses, gradients, and
+ * parameters after two optimizer steps on the same batch.
  *
  * <p>Tolerances: both sides compute in float32 but with different summation orders, different
  * libm exp/log1p and (for PyTorch) fused kernels, so agreement is to float32 rounding amplified
