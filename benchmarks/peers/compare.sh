@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Bottleneck (CPU) against PyTorch on the same MLPs, in one run, alternating. See README.md here.
+# Bottleneck (CPU) against PyTorch on the same models, in one run, alternating. See README.md here.
 #
 #   benchmarks/peers/compare.sh                       # throughput: ae, vae × batch 32, 128, 1024; 3 rounds
 #   benchmarks/peers/compare.sh --train               # … then 3 epochs of training each, side by side
 #   benchmarks/peers/compare.sh --rounds 1 --steps 5 --warmup 2 --train --epochs 1 --train-limit 2000
+#   benchmarks/peers/compare.sh --models convae,convvae --batches 128   # the conv presets
 #
 # Every option has an environment twin (ROUNDS=5 benchmarks/peers/compare.sh); flags win.
 set -euo pipefail
@@ -21,6 +22,8 @@ BATCHES="${BATCHES:-32,128,1024}"
 THREADS="${THREADS:-2}"              # ours: --threads (OpenBLAS threads of our CPU backend)
 TORCH_THREADS="${TORCH_THREADS:-1}"  # PyTorch's best MLP setting here: 1 torch thread …
 TORCH_OPENBLAS="${TORCH_OPENBLAS:-2}" # … with OPENBLAS_NUM_THREADS=2 (shared/DESIGN.md §3)
+TORCH_CONV_THREADS="${TORCH_CONV_THREADS:-2}"   # its best conv setting (convae, convvae): 2 torch threads …
+TORCH_CONV_OPENBLAS="${TORCH_CONV_OPENBLAS:-1}" # … with OPENBLAS_NUM_THREADS=1 (oneDNN convs; DESIGN §3)
 TORCH_ADAM="${TORCH_ADAM:-foreach}"   # … and its multi-tensor Adam: as fast or faster here (BENCHMARKS.md)
 TORCH_MALLOC="${TORCH_MALLOC:-tuned}" # … and glibc malloc kept off mmap for its tensors: 1.4× faster here (BENCHMARKS.md)
 WITH_DEFAULT="${WITH_DEFAULT:-0}"    # also PyTorch with its default threads, to show the difference
@@ -40,6 +43,9 @@ usage: benchmarks/peers/compare.sh [options]
   --batches LIST    (BATCHES, default $BATCHES)
   --threads N       our CPU threads (THREADS, default $THREADS)
   --with-default    also time PyTorch with its default thread settings (WITH_DEFAULT=1)
+                    PyTorch's threads per model (environment only): ae, vae TORCH_THREADS=$TORCH_THREADS +
+                    TORCH_OPENBLAS=$TORCH_OPENBLAS; convae, convvae TORCH_CONV_THREADS=$TORCH_CONV_THREADS +
+                    TORCH_CONV_OPENBLAS=$TORCH_CONV_OPENBLAS
   --torch-adam A    PyTorch's Adam for its best configuration: foreach or default (TORCH_ADAM, default $TORCH_ADAM)
   --torch-malloc M  glibc malloc for PyTorch's best configuration: tuned (MALLOC_MMAP_THRESHOLD_=32 MiB,
                     MALLOC_TRIM_THRESHOLD_=128 MiB) or default (TORCH_MALLOC, default $TORCH_MALLOC)
@@ -118,8 +124,19 @@ echo "env      $(env | grep -E '^(OPENBLAS|OMP|GOTO|MKL)_' | sort | tr '\n' ' ')
 echo "java     $(java -version 2>&1 | head -1)"
 echo "torch    $(dpkg-query -W -f='${Package} ${Version}' python3-torch 2>/dev/null || "$PY" -c 'import torch; print(torch.__version__)')"
 echo "settings rounds $ROUNDS, steps $STEPS, warmup $WARMUP; ours --device cpu --threads $THREADS;" \
-     "torch set_num_threads($TORCH_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_OPENBLAS + Adam $TORCH_ADAM + malloc $TORCH_MALLOC" \
+     "torch MLPs set_num_threads($TORCH_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_OPENBLAS," \
+     "conv models set_num_threads($TORCH_CONV_THREADS) + OPENBLAS_NUM_THREADS=$TORCH_CONV_OPENBLAS;" \
+     "Adam $TORCH_ADAM + malloc $TORCH_MALLOC" \
      "$([ "$WITH_DEFAULT" = 1 ] && echo '(+ torch defaults)')"
+
+# PyTorch's best thread setting differs by model kind (DESIGN §3): its MLP steps are BLAS GEMMs
+# (OpenBLAS threads), its convs run in oneDNN on the intra-op pool (torch threads).
+torch_threads_for() { # model → "torch-threads openblas-threads"
+  case "$1" in
+    convae|convvae) echo "$TORCH_CONV_THREADS $TORCH_CONV_OPENBLAS" ;;
+    *) echo "$TORCH_THREADS $TORCH_OPENBLAS" ;;
+  esac
+}
 
 ours_bench() { # model batch → one CSV row
   java -jar "$jar" bench --device cpu --threads "$THREADS" --models "$1" --batches "$2" \
@@ -154,10 +171,11 @@ torch_bench() { # model batch torch-threads openblas-threads(empty: unset, and m
 if [ "$THROUGHPUT" = 1 ]; then
   raw="$OUT/compare-raw.csv"
   : > "$OUT/torch-config.txt"
-  echo "impl,round,model,batch,samples_per_s,step_ms,gemm_ms,gemm_gflops,step_gflops,gemm_bound_fraction" > "$raw"
+  echo "impl,round,model,batch,samples_per_s,step_ms,gemm_ms,gemm_gflops,step_gflops,gemm_bound_fraction,torch_threads,torch_openblas" > "$raw"
   IFS=, read -r -a models <<< "$MODELS"
   IFS=, read -r -a batches <<< "$BATCHES"
   for m in "${models[@]}"; do
+    read -r tt tob <<< "$(torch_threads_for "$m")"
     for b in "${batches[@]}"; do
       for ((r = 1; r <= ROUNDS; r++)); do
         # Back to back, first one then the other first, so drift and load hit both alike.
@@ -166,11 +184,11 @@ if [ "$THROUGHPUT" = 1 ]; then
         if ((r % 2 == 0)); then impls=("${impls[@]:1}" "${impls[0]}"); fi
         for impl in "${impls[@]}"; do
           case "$impl" in
-            ours) row="$(ours_bench "$m" "$b")" ;;
-            torch-best) row="$(torch_bench "$m" "$b" "$TORCH_THREADS" "$TORCH_OPENBLAS" "${adam_flag[@]}")" ;;
-            torch-default) row="$(torch_bench "$m" "$b" 0 "")" ;;
+            ours) row="$(ours_bench "$m" "$b")"; threads=, ;;
+            torch-best) row="$(torch_bench "$m" "$b" "$tt" "$tob" "${adam_flag[@]}")"; threads="$tt,$tob" ;;
+            torch-default) row="$(torch_bench "$m" "$b" 0 "")"; threads="default,unset" ;;
           esac
-          echo "$impl,$r,$row" >> "$raw"
+          echo "$impl,$r,$row,$threads" >> "$raw"
           printf '%-13s round %d  %s\n' "$impl" "$r" "$row"
         done
       done
@@ -178,8 +196,7 @@ if [ "$THROUGHPUT" = 1 ]; then
   done
   echo "torch configurations seen:"; sort -u "$OUT/torch-config.txt" | sed 's/^/  /'
   "$PY" "$here/report.py" --raw "$raw" --out "$OUT" --cpu "$cpu_model" --cpus "$cpus" \
-    --threads "$THREADS" --torch-threads "$TORCH_THREADS" --torch-openblas "$TORCH_OPENBLAS" --torch-adam "$TORCH_ADAM" \
-    --torch-malloc "$TORCH_MALLOC"
+    --threads "$THREADS" --torch-adam "$TORCH_ADAM" --torch-malloc "$TORCH_MALLOC"
 fi
 
 # ---------------------------------------------------------------- training
@@ -190,6 +207,7 @@ if [ "$TRAIN" = 1 ]; then
   IFS=, read -r -a models <<< "$MODELS"
   i=0
   for m in "${models[@]}"; do
+    read -r tt tob <<< "$(torch_threads_for "$m")"
     order=(ours torch); if ((i % 2 == 1)); then order=(torch ours); fi; i=$((i + 1))
     for impl in "${order[@]}"; do
       echo "-- train $impl $m: $EPOCHS epochs, batch 128"
@@ -207,9 +225,9 @@ json.dump({"impl": "ours", "model": model, "parameters": params, "epochs": int(e
            "best_epoch": m["best_epoch"], "backend": m["backend"]}, open(out, "w"), indent=2)
 EOF
       else
-        env OPENBLAS_NUM_THREADS="$TORCH_OPENBLAS" "${malloc_env[@]}" "$PY" "$here/torch_bench.py" --mode train --model "$m" \
+        env OPENBLAS_NUM_THREADS="$tob" "${malloc_env[@]}" "$PY" "$here/torch_bench.py" --mode train --model "$m" \
           --epochs "$EPOCHS" --batch 128 --train-limit "$TRAIN_LIMIT" --test-limit "$TEST_LIMIT" \
-          --torch-threads "$TORCH_THREADS" "${adam_flag[@]}" --json "$tdir/torch-$m.json"
+          --torch-threads "$tt" "${adam_flag[@]}" --json "$tdir/torch-$m.json"
       fi
     done
   done

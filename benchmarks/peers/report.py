@@ -57,6 +57,9 @@ def summarize(rows):
         our_step = median(f(r["step_ms"]) for r in ours)
         torch_step = median(f(r["step_ms"]) for r in best)
         best_gemm = min(v for v in (our_gemm, torch_gemm) if v is not None) if (our_gemm or torch_gemm) else None
+        # PyTorch's thread setting for this model (compare.sh picks it per model kind; older raw
+        # files have no such columns)
+        settings = sorted({(r.get("torch_threads") or "", r.get("torch_openblas") or "") for r in best})
         out.append({
             "model": m, "batch": b, "rounds": len(ours),
             "ours_samples_per_s": o, "torch_samples_per_s": t,
@@ -71,6 +74,8 @@ def summarize(rows):
             "ours_gemm_gflops": median(f(r["gemm_gflops"]) for r in ours),
             "torch_gemm_gflops": median(f(r["gemm_gflops"]) for r in best),
             "torch_default_samples_per_s": d,
+            "torch_threads": "/".join(t for t, _ in settings) or None,
+            "torch_openblas": "/".join(o for _, o in settings) or None,
         })
     return out
 
@@ -83,28 +88,29 @@ def print_table(summary, cpu, cpus):
     print()
     print("throughput (medians over rounds; %s, %s CPUs)" % (cpu, cpus))
     has_default = any(s["torch_default_samples_per_s"] is not None for s in summary)
-    head = "%-5s %6s %12s %12s %7s %12s %15s" % ("model", "batch", "ours smp/s", "torch smp/s", "ratio",
-                                                "paired ratio", "ours/GEMM-bound")
+    head = "%-7s %6s %12s %12s %7s %12s %15s %13s" % ("model", "batch", "ours smp/s", "torch smp/s", "ratio",
+                                                      "paired ratio", "ours/GEMM-bound", "torch thr+BLAS")
     if has_default:
         head += " %14s" % "torch dflt smp/s"
     print(head)
     for s in summary:
-        line = "%-5s %6d %12s %12s %7s %12s %15s" % (
+        line = "%-7s %6d %12s %12s %7s %12s %15s %13s" % (
             s["model"], s["batch"], fmt(s["ours_samples_per_s"], ".0f"), fmt(s["torch_samples_per_s"], ".0f"),
             fmt(s["ratio"], ".2f"), fmt(s["median_paired_ratio"], ".2f"),
-            fmt(s["ours_gemm_bound_fraction"] and 100 * s["ours_gemm_bound_fraction"], ".0f") + "%")
+            fmt(s["ours_gemm_bound_fraction"] and 100 * s["ours_gemm_bound_fraction"], ".0f") + "%",
+            "%s+%s" % (s["torch_threads"] or "?", s["torch_openblas"] or "?"))
         if has_default:
             line += " %14s" % fmt(s["torch_default_samples_per_s"], ".0f")
         print(line)
     print("ratio = ours / torch samples/s (> 1: ours faster); ours/GEMM-bound = time our GEMM shapes take alone"
-          " / our step time")
+          " / our step time; torch thr+BLAS = PyTorch's set_num_threads + OPENBLAS_NUM_THREADS for that model")
 
 
 def write_csv(summary, path, cpu, cpus):
     cols = ["model", "batch", "rounds", "ours_samples_per_s", "torch_samples_per_s", "ratio", "median_paired_ratio",
             "ours_gemm_bound_fraction", "ours_of_best_gemm_bound", "torch_gemm_bound_fraction", "ours_step_ms",
             "torch_step_ms", "ours_gemm_ms", "torch_gemm_ms", "ours_step_gflops", "ours_gemm_gflops",
-            "torch_gemm_gflops", "torch_default_samples_per_s", "cpu_model", "cpus"]
+            "torch_gemm_gflops", "torch_default_samples_per_s", "torch_threads", "torch_openblas", "cpu_model", "cpus"]
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(cols)
@@ -114,7 +120,7 @@ def write_csv(summary, path, cpu, cpus):
                         for c in cols])
 
 
-def plot(summary, path, cpu, cpus, labels):
+def plot(summary, path, cpu, cpus, labels, torch_label):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -127,7 +133,9 @@ def plot(summary, path, cpu, cpus, labels):
     for ax, m in zip(axes[0], models):
         rows = [s for s in summary if s["model"] == m]
         bs = [s["batch"] for s in rows]
-        series = [(labels[0], "ours_samples_per_s", "o-"), (labels[1], "torch_samples_per_s", "s-"),
+        tt = rows[0]["torch_threads"] or labels[1]
+        ob = rows[0]["torch_openblas"] or labels[2]
+        series = [(labels[0], "ours_samples_per_s", "o-"), (torch_label(tt, ob), "torch_samples_per_s", "s-"),
                   ("PyTorch (default threads)", "torch_default_samples_per_s", "x:")]
         for label, key, style in series:
             pts = [(b, s[key]) for b, s in zip(bs, rows) if s[key] is not None]
@@ -152,16 +160,19 @@ def plot(summary, path, cpu, cpus, labels):
 def train_report(folder):
     print()
     print("training (batch 128; test loss in nats/image of the best epoch: vae −ELBO with z ~ q(z|x), ae BCE)")
-    print("%-5s %-6s %6s %10s %12s %12s %11s" % ("model", "impl", "epochs", "params", "test loss",
+    print("%-7s %-6s %6s %10s %12s %12s %11s" % ("model", "impl", "epochs", "params", "test loss",
                                                 "samples/s", "best epoch"))
     results = []
     for path in glob.glob(os.path.join(folder, "*.json")):
         with open(path) as fh:
             results.append(json.load(fh))
-    for r in sorted(results, key=lambda r: (r["model"] != "ae", r["impl"] != "ours")):
-        print("%-5s %-6s %6d %10s %12.3f %12.0f %11d" % (r["model"], r["impl"], r["epochs"], r.get("parameters", "?"),
+    for r in sorted(results, key=lambda r: (r["model"] != "ae", r["model"], r["impl"] != "ours")):
+        print("%-7s %-6s %6d %10s %12.3f %12.0f %11d" % (r["model"], r["impl"], r["epochs"], r.get("parameters", "?"),
                                                        r["test_loss"], r["train_samples_per_s"], r["best_epoch"]))
     print("samples/s: the last epoch's training loop (loss read back every step), without evaluation")
+    for r in sorted(results, key=lambda r: r["model"]):
+        if r.get("config"):
+            print("  %s %s: %s" % (r["impl"], r["model"], r["config"]))
     counts = {}
     for path in glob.glob(os.path.join(folder, "*.json")):
         with open(path) as fh:
@@ -181,8 +192,10 @@ def main():
     p.add_argument("--cpu", default="unknown CPU")
     p.add_argument("--cpus", default="?")
     p.add_argument("--threads", default="2", help="our --threads (plot label)")
-    p.add_argument("--torch-threads", default="1", help="torch.set_num_threads (plot label)")
-    p.add_argument("--torch-openblas", default="2", help="OPENBLAS_NUM_THREADS for torch (plot label)")
+    p.add_argument("--torch-threads", default="1",
+                   help="torch.set_num_threads (plot label, when the raw rows do not record it)")
+    p.add_argument("--torch-openblas", default="2",
+                   help="OPENBLAS_NUM_THREADS for torch (plot label, when the raw rows do not record it)")
     p.add_argument("--torch-adam", default="foreach", help="PyTorch's Adam implementation (plot label)")
     p.add_argument("--torch-malloc", default="tuned", help="PyTorch's glibc malloc setting (plot label)")
     p.add_argument("--train", help="folder of normalized train results (*.json)")
@@ -193,12 +206,12 @@ def main():
         print_table(summary, a.cpu, a.cpus)
         write_csv(summary, os.path.join(a.out, "compare.csv"), a.cpu, a.cpus)
         png = os.path.join(a.out, "throughput_vs_batch.png")
-        print("wrote %s%s" % (os.path.join(a.out, "compare.csv"), (", " + png) if plot(summary, png, a.cpu, a.cpus, (
-            "Bottleneck (CPU, %s threads)" % a.threads,
-            "PyTorch (%s torch thread%s, OPENBLAS_NUM_THREADS=%s, Adam %s, malloc %s)"
-            % (a.torch_threads, "" if str(a.torch_threads) == "1" else "s", a.torch_openblas, a.torch_adam,
-               a.torch_malloc)))
-                               else ""))
+        def torch_label(tt, ob):
+            return "PyTorch (%s torch thread%s, OPENBLAS_NUM_THREADS=%s, Adam %s, malloc %s)" % (
+                tt, "" if str(tt) == "1" else "s", ob, a.torch_adam, a.torch_malloc)
+        print("wrote %s%s" % (os.path.join(a.out, "compare.csv"), (", " + png) if plot(
+            summary, png, a.cpu, a.cpus, ("Bottleneck (CPU, %s threads)" % a.threads, a.torch_threads, a.torch_openblas),
+            torch_label) else ""))
     if a.train and not train_report(a.train):
         sys.exit(1)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch peer of `bottleneck bench` and `bottleneck train` for the vae and ae presets.
+"""PyTorch peer of `bottleneck bench` and `bottleneck train` for the vae, ae, convae and convvae presets.
 
 Throughput mode (default) prints CSV with the same header as `bottleneck bench --csv`:
 
@@ -10,7 +10,10 @@ fresh tensor (index_select, as the train mode and a DataLoader do), forward, los
 Adam step, and read the loss back with .item(). (Slicing the batch out of one pre-shuffled
 tensor instead was ~15% slower for PyTorch here: 16k against 18.5k samples/s over 3,000 steps.) gemm_ms is
 the time of this model's own GEMM shapes (forward, dW and dX of every Linear) run alone
-through torch.mm, i.e. through the BLAS PyTorch is linked to: the GEMM-bound step time.
+through torch.mm, i.e. through the BLAS PyTorch is linked to: the GEMM-bound step time. For the
+conv models the shapes are those our CPU backend runs (im2col GEMMs of every conv layer, as
+`bottleneck bench` counts them; torch_models.gemm_shapes), since PyTorch's own convs go
+through oneDNN and have no GEMMs to list.
 
 Train mode trains E epochs at batch 128 on the training set (reshuffled every epoch, last
 partial batch kept, like our Trainer), evaluates the test set after every epoch (VAE: z drawn
@@ -20,7 +23,8 @@ the best epoch's test loss in nats/image (VAE: −ELBO; AE: reconstruction BCE).
 Threads: --torch-threads N calls torch.set_num_threads(N) (0 = PyTorch's default). OpenBLAS
 reads OPENBLAS_NUM_THREADS from the environment when it loads; --openblas-threads N sets it
 before torch is imported. On the 2-core dev machine the best MLP setting was
---torch-threads 1 with OPENBLAS_NUM_THREADS=2 (shared/DESIGN.md §3).
+--torch-threads 1 with OPENBLAS_NUM_THREADS=2, the best conv setting --torch-threads 2 with
+OPENBLAS_NUM_THREADS=1 (shared/DESIGN.md §3).
 
     OPENBLAS_NUM_THREADS=2 /usr/bin/python3 benchmarks/peers/torch_bench.py \\
         --model vae --batch 128 --steps 200 --warmup 50 --torch-threads 1
@@ -38,7 +42,7 @@ import time
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--mode", choices=("throughput", "train"), default="throughput")
-    p.add_argument("--model", default="vae", help="vae or ae; throughput mode takes a comma list")
+    p.add_argument("--model", default="vae", help="vae, ae, convae or convvae; throughput mode takes a comma list")
     p.add_argument("--batch", default="128", help="batch size; throughput mode takes a comma list")
     p.add_argument("--steps", type=int, default=200, help="timed steps (throughput)")
     p.add_argument("--warmup", type=int, default=50, help="untimed warm-up steps (throughput)")
@@ -108,10 +112,17 @@ def train_step(model, opt, xb):
 
 
 def gemm_ceiling(model, batch, reps):
-    """(ms per step spent in this model's GEMMs alone, FLOPs per step), best of 3 rounds, with
-    the shapes autograd runs: y = x·Wᵀ, dW = dyᵀ·x, and dx = dy·W for all but the first layer."""
+    """(ms per step spent in this model's GEMMs alone, FLOPs per step), best of 3 rounds. MLPs:
+    the shapes autograd runs, y = x·Wᵀ, dW = dyᵀ·x, and dx = dy·W for all but the first layer.
+    Conv models: our backend's GEMM shapes (torch_models.gemm_shapes), op(A) and op(B) as
+    transposed views where the GEMM transposes."""
     shapes = []  # (A, B, out) with out = A @ B
-    for i, (fan_in, fan_out) in enumerate(tm.linear_shapes(model)):
+    if isinstance(model, (tm.ConvAE, tm.ConvVAE)):
+        for m, n, k, ta, tb in tm.gemm_shapes(model, batch):
+            a = torch.full((k, m), 0.01).t() if ta else torch.full((m, k), 0.01)
+            b = torch.full((n, k), 0.01).t() if tb else torch.full((k, n), 0.01)
+            shapes.append((a, b, torch.empty(m, n)))
+    for i, (fan_in, fan_out) in enumerate([] if shapes else tm.linear_shapes(model)):
         w = torch.full((fan_out, fan_in), 0.01)
         x = torch.full((batch, fan_in), 0.01)
         dy = torch.full((batch, fan_out), 0.01)
@@ -220,7 +231,7 @@ def main():
     batches = [int(b) for b in ARGS.batch.split(",") if b.strip()]
     for m in models:
         if m not in tm.EXPECTED_PARAMETERS:
-            raise SystemExit("unknown model '%s' (expected vae or ae)" % m)
+            raise SystemExit("unknown model '%s' (expected one of %s)" % (m, ", ".join(tm.EXPECTED_PARAMETERS)))
     print(describe_config(), file=sys.stderr, flush=True)
     if ARGS.mode == "train":
         if len(models) != 1 or len(batches) != 1:
