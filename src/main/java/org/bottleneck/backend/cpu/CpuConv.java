@@ -91,17 +91,6 @@ final class CpuConv {
         }
     }
 
-    /** First ow whose input column ow·s − p + kw is ≥ 0 (clamped to [0, Wo]). */
-    private static int firstValid(int p, int kw, int s, int limit) {
-        int a = p - kw;
-        return a <= 0 ? 0 : Math.min(limit, (a + s - 1) / s);
-    }
-
-    /** One past the last ow whose input column ow·s − p + kw is < W (clamped to [0, Wo]). */
-    private static int endValid(int w, int p, int kw, int s, int limit) {
-        return Math.max(0, Math.min(limit, Math.floorDiv(w - 1 + p - kw, s) + 1));
-    }
-
     /**
      * x (nb,Cin,H,W) from {@code xo} → cols (nb·P, K) row-major from {@code co}: row (n, oh, ow),
      * column (ci, kh, kw), value {@code x[n, ci, oh·s − p + kh, ow·s − p + kw]}, 0 outside.
@@ -157,36 +146,43 @@ final class CpuConv {
     }
 
     /**
-     * cols (nb·P, K) from {@code co} → dx (nb,Cin,H,W) from {@code dxo}, overwritten, in gather
-     * form: {@code dx[n,ci,ih,iw] = Σ_{kh,kw} cols[(n, oh, ow), (ci, kh, kw)]} over the (kh, kw)
-     * with {@code oh = (ih + p − kh)/s}, {@code ow = (iw + p − kw)/s} whole and inside the output,
-     * summed from 0 in (kh, kw) order. Evaluated a dx row at a time: each (kh, kw) adds its one
-     * term to the elements of the row it reaches, so every element still gets its own terms in
-     * that order and nothing but its own row is written (no scatter between rows, no atomics).
+     * cols (nb·P, K) from {@code co} → dx (nb,Cin,H,W) from {@code dxo}, overwritten:
+     * {@code dx[n,ci,ih,iw] = Σ cols[(n, oh, ow), (ci, kh, kw)]} over the taps that read it.
+     * Evaluated per sample as the adjoint of {@link #im2col}: every column row is read once, in
+     * order (sequential reads; the strided reads of a gather cost a cache line per value), and
+     * added into a zero-bordered copy of the sample through the same offset table, which stays
+     * in L1/L2; then the interior is copied out. Deterministic: each element sums its terms in
+     * increasing (oh, ow). The CUDA twin gathers (one thread per element) and sums in (kh, kw)
+     * order, so the two agree to rounding, exactly on small integers.
      */
-    private static void col2im(ConvGeometry g, float[] cols, int co, int nb, float[] dx, int dxo) {
+    private void col2im(ConvGeometry g, float[] cols, int co, int nb, float[] dx, int dxo) {
         final int cin = g.inC(), h = g.inH(), w = g.inW(), k = g.kernel(), s = g.stride(), p = g.padding();
-        final int ho = g.outH(), wo = g.outW(), patch = g.patchSize(), plane = ho * wo;
+        final int ho = g.outH(), wo = g.outW(), patch = g.patchSize();
+        final int hp = h + 2 * p, wp = w + 2 * p, paddedPlane = hp * wp;
+        float[] acc = padScratch(cin * paddedPlane);
+        int[] off = offsetScratch(patch);
+        for (int ci = 0, c = 0; ci < cin; ci++) {
+            for (int kh = 0; kh < k; kh++) {
+                for (int kw = 0; kw < k; kw++) {
+                    off[c++] = ci * paddedPlane + kh * wp + kw;
+                }
+            }
+        }
+        int r = co;
         for (int n = 0; n < nb; n++) {
-            int rn = co + n * plane * patch;
+            java.util.Arrays.fill(acc, 0, cin * paddedPlane, 0f);
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++, r += patch) {
+                    int corner = oh * s * wp + ow * s;
+                    for (int c = 0; c < patch; c++) {
+                        acc[corner + off[c]] += cols[r + c];
+                    }
+                }
+            }
+            int xn = dxo + n * cin * h * w;
             for (int ci = 0; ci < cin; ci++) {
                 for (int ih = 0; ih < h; ih++) {
-                    int dst = dxo + ((n * cin + ci) * h + ih) * w;
-                    java.util.Arrays.fill(dx, dst, dst + w, 0f);
-                    for (int kh = 0; kh < k; kh++) {
-                        int t = ih + p - kh;
-                        if (t < 0 || t % s != 0 || t / s >= ho) {
-                            continue;
-                        }
-                        int src0 = rn + (t / s) * wo * patch + (ci * k + kh) * k; // row (n, oh, 0), column (ci, kh, 0)
-                        for (int kw = 0; kw < k; kw++) {
-                            int lo = firstValid(p, kw, s, wo), end = endValid(w, p, kw, s, wo);
-                            int src = src0 + kw, d = dst - p + kw; // dx[d + ow·s] takes cols[src + ow·K]
-                            for (int ow = lo; ow < end; ow++) {
-                                dx[d + ow * s] += cols[src + ow * patch];
-                            }
-                        }
-                    }
+                    System.arraycopy(acc, ci * paddedPlane + (ih + p) * wp + p, dx, xn + (ci * h + ih) * w, w);
                 }
             }
         }
