@@ -16,6 +16,7 @@ import org.bottleneck.model.LatentHead;
 import org.bottleneck.model.Model;
 import org.bottleneck.model.Presets;
 import org.bottleneck.model.Safetensors;
+import org.bottleneck.train.DataChecks;
 import org.bottleneck.train.EvalResult;
 import org.bottleneck.train.Optimizer;
 import org.bottleneck.train.Schedule;
@@ -140,11 +141,13 @@ public final class TrainCommand implements Callable<Integer> {
                 config = storedConfig(ckpt, backend);
                 state = TrainingCheckpoint.trainState(resume, ckpt);
             } else {
-                ae = new Model(backend, architecture(train), seed);
+                ae = new Model(backend, architecture(), seed);
                 config = trainConfig(backend);
                 state = new TrainState();
             }
             try (ae; Optimizer opt = Trainer.optimizerFor(ae, config)) {
+                DataChecks.fits(ae, train, "training"); // before anything is written
+                DataChecks.fits(ae, test, "test");
                 if (ckpt != null) {
                     TrainingCheckpoint.loadOptimizer(resume, ckpt, opt);
                 }
@@ -177,8 +180,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** --arch or --model, with --hidden/--latent/--beta/--l1/--dropout applied; checked against the data. */
-    private Architecture architecture(Dataset train) {
-        boolean densePreset = arch == null && !model.startsWith("conv");
+    private Architecture architecture() {
+        boolean densePreset = arch == null && Presets.isDense(model);
         if (!densePreset && (hidden != null || latent != null || dropout > 0)) {
             throw new IllegalArgumentException("--hidden, --latent and --dropout vary the dense presets (vae, ae, lecture), not "
                     + (arch != null ? arch : model) + "; write the layers in an --arch file instead");

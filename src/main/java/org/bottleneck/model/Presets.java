@@ -42,6 +42,11 @@ public final class Presets {
         };
     }
 
+    /** Whether {@code name} is one of the dense presets (vae, ae, lecture), which --hidden/--latent/--dropout vary. */
+    public static boolean isDense(String name) {
+        return name.equals("vae") || name.equals("ae") || name.equals("lecture");
+    }
+
     /** The recipe of a dense preset, to vary its widths, code and dropout (the CLI's --hidden, --latent, --dropout). */
     public static DenseRecipe denseRecipe(String name) {
         return switch (name) {
