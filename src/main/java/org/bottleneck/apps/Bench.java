@@ -61,16 +61,9 @@ public final class Bench {
 
     /** The GEMMs of one training step of {@code model} at batch b, as its layers report them. */
     static List<GemmShape> gemms(Model model, int b) {
-        List<GemmShape> shapes = new ArrayList<>(model.encoder().gemmShapes(batched(b, model.inputShape()), false));
+        List<GemmShape> shapes = new ArrayList<>(model.encoder().gemmShapes(model.inputShape().batched(b), false));
         shapes.addAll(model.decoder().gemmShapes(Shape.of(b, model.latentDim()), true));
         return shapes;
-    }
-
-    private static Shape batched(int b, Shape sample) {
-        int[] d = new int[sample.rank() + 1];
-        d[0] = b;
-        System.arraycopy(sample.dims(), 0, d, 1, sample.rank());
-        return Shape.of(d);
     }
 
     /** [milliseconds per step spent in GEMMs alone, FLOPs per step]. */

@@ -78,7 +78,7 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         long dropSeed = Philox.derive(seed, Streams.DROPOUT);
         List<LayerSpec> enc = new ArrayList<>(encoder);
         enc.add(latent.dense());
-        Shape s = Shape.of(batchOf(input));
+        Shape s = inputShape().batched(1);
         List<Layer> e = new ArrayList<>();
         int drops = 0;
         for (int i = 0; i < enc.size(); i++) {
@@ -114,13 +114,6 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
             throw new IllegalArgumentException(where + " (" + spec.type() + "): input " + perSample(in) + ": "
                     + ex.getMessage(), ex);
         }
-    }
-
-    private static int[] batchOf(int[] sample) {
-        int[] d = new int[sample.length + 1];
-        d[0] = 1;
-        System.arraycopy(sample, 0, d, 1, sample.length);
-        return d;
     }
 
     static String perSample(Shape s) {

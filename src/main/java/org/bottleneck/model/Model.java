@@ -147,7 +147,7 @@ public final class Model implements AutoCloseable {
     }
 
     private void takeActivations(Arena a, int b) {
-        Shape in = batched(b, arch.inputShape()), out = batched(b, outSample);
+        Shape in = arch.inputShape().batched(b), out = outSample.batched(b);
         x = a.take(in);
         target = a.take(out);
         encoder.allocate(a, in, false);
@@ -162,13 +162,6 @@ public final class Model implements AutoCloseable {
         zeroBias = a.take(outputSize());
         sigmoidOut = arch.output() == OutputKind.SIGMOID_MSE ? a.take(out) : null;
         images = arch.output() == OutputKind.BCE ? a.take(out) : null;
-    }
-
-    private static Shape batched(int b, Shape sample) {
-        int[] d = new int[sample.rank() + 1];
-        d[0] = b;
-        System.arraycopy(sample.dims(), 0, d, 1, sample.rank());
-        return Shape.of(d);
     }
 
     public int batchSize() {
@@ -225,7 +218,7 @@ public final class Model implements AutoCloseable {
     private void forward(Pass p, Tensor t, boolean withGrad) {
         if (t.size() != (long) batch * outputSize()) {
             throw new IllegalArgumentException("model '" + arch.name() + "': target " + t.shape() + " does not match the"
-                    + " output " + batched(batch, outSample));
+                    + " output " + outSample.batched(batch));
         }
         run(p);
         Tensor grad = withGrad ? dOut : null;

@@ -54,6 +54,14 @@ public final class Shape {
         return dims.clone();
     }
 
+    /** This shape with a leading dimension: a per-sample shape (C,H,W) as a batch (b,C,H,W). */
+    public Shape batched(int b) {
+        int[] d = new int[dims.length + 1];
+        d[0] = b;
+        System.arraycopy(dims, 0, d, 1, dims.length);
+        return new Shape(d);
+    }
+
     /** Same shape with the first dimension replaced. */
     public Shape withRows(int rows) {
         int[] d = dims.clone();
