@@ -5,8 +5,8 @@ import org.bottleneck.apps.Codec;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Model;
+import org.bottleneck.model.Presets;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +46,7 @@ public class EncodeBench {
     public String model;
 
     private Backend be;
-    private Autoencoder ae;
+    private Model ae;
     private Codec codec;
     private float[] image;
     private float[] code;
@@ -69,7 +69,7 @@ public class EncodeBench {
         be = BenchSupport.open(backend);
         Dataset test = Mnist.load(BenchSupport.dataDir(), false);
         int d = test.features();
-        ae = new Autoencoder(be, ModelConfig.preset(model), 1);
+        ae = new Model(be, Presets.get(model), 1);
         codec = new Codec(ae);
         image = new float[d];
         test.copySample(0, image, 0);

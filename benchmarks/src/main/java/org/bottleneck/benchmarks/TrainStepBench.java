@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
-import org.bottleneck.model.Autoencoder;
-import org.bottleneck.model.ModelConfig;
+import org.bottleneck.model.Model;
+import org.bottleneck.model.Presets;
 import org.bottleneck.train.Batches;
 import org.bottleneck.train.Optimizer;
 import org.bottleneck.train.TrainConfig;
@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One full training step on MNIST, as the trainer and {@code apps/Bench} run it: gather and
- * upload a batch ({@link Batches#load}), forward + loss + backward ({@link Autoencoder#trainStep}),
+ * upload a batch ({@link Batches#load}), forward + loss + backward ({@link Model#trainStep}),
  * the optimizer's step (Adam 1e-3, {@link Trainer#optimizerFor} with the default config), and the
  * per-sample loss downloaded to the host (which also synchronizes a GPU). Score: steps/s; the
  * {@code samples} counter is samples/s.
@@ -45,14 +45,14 @@ public class TrainStepBench {
     @Param({"cpu"})
     public String backend;
 
-    @Param({"ae", "vae"})
+    @Param({"ae", "vae", "convae"})
     public String model;
 
     @Param({"32", "128", "1024"})
     public int batch;
 
     private Backend be;
-    private Autoencoder ae;
+    private Model ae;
     private Optimizer optimizer;
     private Batches batches;
     private float[] loss;
@@ -77,10 +77,10 @@ public class TrainStepBench {
         be = BenchSupport.open(backend);
         Dataset train = Mnist.load(BenchSupport.dataDir(), true);
         TrainConfig tc = TrainConfig.defaults(1);
-        ae = new Autoencoder(be, ModelConfig.preset(model), 1);
+        ae = new Model(be, Presets.get(model), 1);
         optimizer = Trainer.optimizerFor(ae, tc);
         lr = (float) tc.lr();
-        batches = new Batches(train, batch);
+        batches = new Batches(be, train, batch);
         loss = new float[batch];
         batchesPerEpoch = train.size() / batch;
         ae.prepare(batch);
@@ -91,7 +91,7 @@ public class TrainStepBench {
     public float trainStep(Samples counter) {
         int s = step++;
         batches.load((s % batchesPerEpoch) * batch, batch, ae.input());
-        ae.trainStep(s);
+        ae.trainStep(s, ae.input());
         optimizer.step(lr);
         be.download(ae.reconLoss(), loss, 0);
         counter.samples += batch;
