@@ -14,7 +14,11 @@ public final class Streams {
     public static final long CORRUPTION = 1;
     /** The VAE head's eps. */
     public static final long LATENT = 2;
-    /** Dropout: layer j of the model draws from {@code derive(derive(seed, DROPOUT), j)}. */
+    /**
+     * Dropout: the k-th dropout layer of the encoder draws from {@code derive(derive(seed, DROPOUT), k)},
+     * the k-th of the m in the decoder from {@code derive(derive(seed, DROPOUT), 100 + m − 1 − k)}
+     * (version 1's order, see Architecture.layers).
+     */
     public static final long DROPOUT = 100;
     /** Initial parameters: parameter i draws from {@code derive(seed, PARAMETER_INIT + i)}. */
     public static final long PARAMETER_INIT = 1000;
