@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the CPU backend's native library (native/cpu: the zero-copy GEMM shim, the fused
-# loops and the thread pool they share) with the system C compiler; Maven runs it in process-resources.
+# loops, the conv data movement and the thread pool they share) with the system C compiler; Maven runs it in process-resources.
 # Usage: build-cpu-native.sh <output-dir>
 # Without a C compiler or JNI headers it prints one line and exits 0: the CPU backend then
 # stages GEMM operands through off-heap memory and runs the loops' Java twins (slower, same

@@ -10,8 +10,11 @@ import org.bottleneck.tensor.Tensor;
  * The CPU twins of the convolution-family ops (see {@link org.bottleneck.backend.Backend} for
  * the formulas). The three convolutions are im2col + {@link CpuBackend#gemm} (OpenBLAS) on chunks
  * of samples, in the very steps the CUDA backend takes without cuDNN: {@code im2col},
- * {@code col2im}, {@code rowsToNchw}, {@code nchwToRows}. Everything else is a plain loop over
- * the float[] behind each view, one activation per loop.
+ * {@code col2im}, {@code rowsToNchw}, {@code nchwToRows}. Those four and the per-channel bias +
+ * activation run in {@link ConvLoops}: in C split over samples on the backend's thread pool
+ * ({@link NativeConvLoops}) when the native library loaded, else their Java twins
+ * ({@link JavaConvLoops}), the same bits either way. Upsampling and max pooling are plain loops
+ * over the float[] behind each view.
  *
  * <p>Dimensions: B batch, nb samples in one chunk ({@link ConvGeometry#chunk}), Cin/Cout
  * channels, H×W the input plane, Ho×Wo the output plane, P = Ho·Wo, k kernel, s stride,
@@ -21,11 +24,11 @@ import org.bottleneck.tensor.Tensor;
  */
 final class CpuConv {
     private final CpuBackend backend;
-    private float[] pad = new float[0]; // im2col's zero-bordered sample, grown for a larger geometry
-    private int[] offsets = new int[0]; // im2col's column offsets into it
+    private final ConvLoops loops; // the data movement: C on the pool when the library loaded, else the Java twin
 
     CpuConv(CpuBackend backend) {
         this.backend = backend;
+        this.loops = NativeLoops.available() ? new NativeConvLoops() : new JavaConvLoops();
     }
 
     private static float[] arr(Tensor t) {
@@ -52,9 +55,9 @@ final class CpuConv {
         int ox = off(x), oy = off(y), ows = off(workspace);
         for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
             int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
-            im2col(g, px, ox + n0 * inSample, nb, pws, ows);
+            loops.im2col(g, px, ox + n0 * inSample, nb, pws, ows);
             backend.gemm(false, true, m, cout, patch, 1f, pws, ows, arr(w), off(w), 0f, pws, ows + (int) rowsAt);
-            rowsToNchw(pws, ows + (int) rowsAt, nb, plane, cout, py, oy + n0 * outSample);
+            loops.rowsToNchw(pws, ows + (int) rowsAt, nb, plane, cout, py, oy + n0 * outSample);
         }
     }
 
@@ -68,9 +71,9 @@ final class CpuConv {
         int ody = off(dy), odx = off(dx), ows = off(workspace);
         for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
             int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
-            nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
+            loops.nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
             backend.gemm(false, false, m, patch, cout, 1f, pws, ows + (int) rowsAt, arr(w), off(w), 0f, pws, ows);
-            col2im(g, pws, ows, nb, pdx, odx + n0 * inSample);
+            loops.col2im(g, pws, ows, nb, pdx, odx + n0 * inSample);
         }
     }
 
@@ -84,133 +87,10 @@ final class CpuConv {
         int ox = off(x), ody = off(dy), ows = off(workspace);
         for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
             int nb = Math.min(chunk, g.batch() - n0), m = nb * plane;
-            nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
-            im2col(g, px, ox + n0 * inSample, nb, pws, ows);
+            loops.nchwToRows(pdy, ody + n0 * outSample, nb, plane, cout, pws, ows + (int) rowsAt);
+            loops.im2col(g, px, ox + n0 * inSample, nb, pws, ows);
             backend.gemm(true, false, cout, patch, m, 1f, pws, ows + (int) rowsAt, pws, ows, n0 == 0 ? beta : 1f,
                     arr(dw), off(dw));
-        }
-    }
-
-    /**
-     * x (nb,Cin,H,W) from {@code xo} → cols (nb·P, K) row-major from {@code co}: row (n, oh, ow),
-     * column (ci, kh, kw), value {@code x[n, ci, oh·s − p + kh, ow·s − p + kw]}, 0 outside.
-     * Each sample is first copied into a zero-bordered (Cin, H+2p, W+2p) scratch plane, so a
-     * column row is then K branch-free reads through an offset table, written in order (1.5×
-     * faster than walking x a source row at a time at the conv AE's 32×14×14 layer).
-     */
-    private void im2col(ConvGeometry g, float[] x, int xo, int nb, float[] cols, int co) {
-        final int cin = g.inC(), h = g.inH(), w = g.inW(), k = g.kernel(), s = g.stride(), p = g.padding();
-        final int ho = g.outH(), wo = g.outW(), patch = g.patchSize();
-        final int hp = h + 2 * p, wp = w + 2 * p, paddedPlane = hp * wp;
-        float[] pad = padScratch(cin * paddedPlane);
-        java.util.Arrays.fill(pad, 0, cin * paddedPlane, 0f); // the border; each sample overwrites the interior
-        int[] off = offsetScratch(patch);
-        for (int ci = 0, c = 0; ci < cin; ci++) {
-            for (int kh = 0; kh < k; kh++) {
-                for (int kw = 0; kw < k; kw++) {
-                    off[c++] = ci * paddedPlane + kh * wp + kw;
-                }
-            }
-        }
-        int r = co;
-        for (int n = 0; n < nb; n++) {
-            int xn = xo + n * cin * h * w;
-            for (int ci = 0; ci < cin; ci++) {
-                for (int ih = 0; ih < h; ih++) {
-                    System.arraycopy(x, xn + (ci * h + ih) * w, pad, ci * paddedPlane + (ih + p) * wp + p, w);
-                }
-            }
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++, r += patch) {
-                    int corner = oh * s * wp + ow * s; // (0, oh·s, ow·s) in the padded sample
-                    for (int c = 0; c < patch; c++) {
-                        cols[r + c] = pad[corner + off[c]];
-                    }
-                }
-            }
-        }
-    }
-
-    private float[] padScratch(int n) {
-        if (pad.length < n) {
-            pad = new float[n];
-        }
-        return pad;
-    }
-
-    private int[] offsetScratch(int n) {
-        if (offsets.length < n) {
-            offsets = new int[n];
-        }
-        return offsets;
-    }
-
-    /**
-     * cols (nb·P, K) from {@code co} → dx (nb,Cin,H,W) from {@code dxo}, overwritten:
-     * {@code dx[n,ci,ih,iw] = Σ cols[(n, oh, ow), (ci, kh, kw)]} over the taps that read it.
-     * Evaluated per sample as the adjoint of {@link #im2col}: every column row is read once, in
-     * order (sequential reads; the strided reads of a gather cost a cache line per value), and
-     * added into a zero-bordered copy of the sample through the same offset table, which stays
-     * in L1/L2; then the interior is copied out. Deterministic: each element sums its terms in
-     * increasing (oh, ow). The CUDA twin gathers (one thread per element) and sums in (kh, kw)
-     * order, so the two agree to rounding, exactly on small integers.
-     */
-    private void col2im(ConvGeometry g, float[] cols, int co, int nb, float[] dx, int dxo) {
-        final int cin = g.inC(), h = g.inH(), w = g.inW(), k = g.kernel(), s = g.stride(), p = g.padding();
-        final int ho = g.outH(), wo = g.outW(), patch = g.patchSize();
-        final int hp = h + 2 * p, wp = w + 2 * p, paddedPlane = hp * wp;
-        float[] acc = padScratch(cin * paddedPlane);
-        int[] off = offsetScratch(patch);
-        for (int ci = 0, c = 0; ci < cin; ci++) {
-            for (int kh = 0; kh < k; kh++) {
-                for (int kw = 0; kw < k; kw++) {
-                    off[c++] = ci * paddedPlane + kh * wp + kw;
-                }
-            }
-        }
-        int r = co;
-        for (int n = 0; n < nb; n++) {
-            java.util.Arrays.fill(acc, 0, cin * paddedPlane, 0f);
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++, r += patch) {
-                    int corner = oh * s * wp + ow * s;
-                    for (int c = 0; c < patch; c++) {
-                        acc[corner + off[c]] += cols[r + c];
-                    }
-                }
-            }
-            int xn = dxo + n * cin * h * w;
-            for (int ci = 0; ci < cin; ci++) {
-                for (int ih = 0; ih < h; ih++) {
-                    System.arraycopy(acc, ci * paddedPlane + (ih + p) * wp + p, dx, xn + (ci * h + ih) * w, w);
-                }
-            }
-        }
-    }
-
-    /** rows (nb, P, C) from {@code ro} → y (nb, C, P) from {@code yo}: a transpose per sample. */
-    private static void rowsToNchw(float[] rows, int ro, int nb, int plane, int c, float[] y, int yo) {
-        for (int n = 0; n < nb; n++) {
-            int rn = ro + n * plane * c, yn = yo + n * c * plane;
-            for (int ch = 0; ch < c; ch++) {
-                int dst = yn + ch * plane, src = rn + ch;
-                for (int q = 0; q < plane; q++) {
-                    y[dst + q] = rows[src + q * c];
-                }
-            }
-        }
-    }
-
-    /** y (nb, C, P) from {@code yo} → rows (nb, P, C) from {@code ro}: the inverse of rowsToNchw. */
-    private static void nchwToRows(float[] y, int yo, int nb, int plane, int c, float[] rows, int ro) {
-        for (int n = 0; n < nb; n++) {
-            int rn = ro + n * plane * c, yn = yo + n * c * plane;
-            for (int q = 0; q < plane; q++) {
-                int dst = rn + q * c, src = yn + q;
-                for (int ch = 0; ch < c; ch++) {
-                    rows[dst + ch] = y[src + ch * plane];
-                }
-            }
         }
     }
 
@@ -222,46 +102,7 @@ final class CpuConv {
         ConvChecks.channelBias(op, x, bias, y);
         ConvChecks.required(op, "bias", bias);
         int c = x.shape().dim(1), hw = x.shape().dim(2) * x.shape().dim(3), batch = x.shape().dim(0);
-        float[] px = arr(x), pb = arr(bias), py = arr(y);
-        int ox = off(x), ob = off(bias), oy = off(y);
-        for (int n = 0; n < batch; n++) {
-            for (int ch = 0; ch < c; ch++) {
-                int at = (n * c + ch) * hw;
-                biasActivationPlane(px, ox + at, pb[ob + ch], py, oy + at, hw, act);
-            }
-        }
-    }
-
-    private static void biasActivationPlane(float[] x, int xo, float b, float[] y, int yo, int len, Activation act) {
-        switch (act) { // one loop per activation; each is Activation.apply(x + b) written out
-            case RELU -> {
-                for (int i = 0; i < len; i++) {
-                    float v = x[xo + i] + b;
-                    y[yo + i] = v > 0f ? v : 0f;
-                }
-            }
-            case LEAKY_RELU -> {
-                for (int i = 0; i < len; i++) {
-                    float v = x[xo + i] + b;
-                    y[yo + i] = v > 0f ? v : Activation.LEAKY_SLOPE * v;
-                }
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < len; i++) {
-                    y[yo + i] = 1f / (1f + (float) Math.exp(-(x[xo + i] + b)));
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < len; i++) {
-                    y[yo + i] = (float) Math.tanh(x[xo + i] + b);
-                }
-            }
-            default -> {
-                for (int i = 0; i < len; i++) {
-                    y[yo + i] = x[xo + i] + b;
-                }
-            }
-        }
+        loops.channelBiasActivationForward(arr(x), off(x), arr(bias), off(bias), arr(y), off(y), batch, c, hw, act);
     }
 
     /**
@@ -271,60 +112,10 @@ final class CpuConv {
     void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias) {
         String op = "channelBiasActivationBackward";
         ConvChecks.channelBias(op, y, dbias, dy);
-                ConvChecks.channelBias(op, y, null, dx);
+        ConvChecks.channelBias(op, y, null, dx);
         int c = y.shape().dim(1), hw = y.shape().dim(2) * y.shape().dim(3), batch = y.shape().dim(0);
-        float[] py = arr(y), pdy = arr(dy), pdx = arr(dx);
-        int oy = off(y), ody = off(dy), odx = off(dx);
-        float[] pdb = dbias == null ? null : arr(dbias);
-        int odb = dbias == null ? 0 : off(dbias);
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int n = 0; n < batch; n++) {
-                int at = (n * c + ch) * hw;
-                activationGradPlane(py, oy + at, pdy, ody + at, pdx, odx + at, hw, act);
-                if (pdb != null) { // the plane just written, while it is in L1
-                    for (int i = odx + at, end = i + hw; i < end; i++) {
-                        sum += pdx[i];
-                    }
-                }
-            }
-            if (pdb != null) {
-                pdb[odb + ch] += (float) sum;
-            }
-        }
-    }
-
-    private static void activationGradPlane(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int len,
-                                            Activation act) {
-        switch (act) { // each is dy * Activation.derivativeFromOutput(y) written out
-            case RELU -> {
-                for (int i = 0; i < len; i++) {
-                    dx[dxo + i] = dy[dyo + i] * (y[yo + i] > 0f ? 1f : 0f);
-                }
-            }
-            case LEAKY_RELU -> {
-                for (int i = 0; i < len; i++) {
-                    dx[dxo + i] = dy[dyo + i] * (y[yo + i] > 0f ? 1f : Activation.LEAKY_SLOPE);
-                }
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < len; i++) {
-                    float v = y[yo + i];
-                    dx[dxo + i] = dy[dyo + i] * (v * (1f - v));
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < len; i++) {
-                    float v = y[yo + i];
-                    dx[dxo + i] = dy[dyo + i] * (1f - v * v);
-                }
-            }
-            default -> {
-                for (int i = 0; i < len; i++) {
-                    dx[dxo + i] = dy[dyo + i] * 1f;
-                }
-            }
-        }
+        loops.channelBiasActivationBackward(arr(y), off(y), arr(dy), off(dy), arr(dx), off(dx),
+                dbias == null ? null : arr(dbias), dbias == null ? 0 : off(dbias), batch, c, hw, act);
     }
 
     // ---------------------------------------------------------------- nearest upsampling
