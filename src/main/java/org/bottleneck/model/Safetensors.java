@@ -10,7 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -225,7 +230,7 @@ public final class Safetensors {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(header);
+            root = JSON.readTree(utf8(file, header));
         } catch (JsonProcessingException e) {
             throw new SafetensorsException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -261,6 +266,24 @@ public final class Safetensors {
         return new Contents(Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(tensors));
     }
 
+    /**
+     * The header as text. The format prescribes UTF-8; decoding it here, strictly, keeps
+     * Jackson from guessing UTF-16 or UTF-32 from zero bytes and accepting what the
+     * reference implementation rejects.
+     */
+    private static String utf8(Path file, byte[] header) {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(header);
+        CharBuffer out = CharBuffer.allocate(header.length);
+        CoderResult r = dec.decode(in, out, true);
+        if (r.isError()) {
+            throw new SafetensorsException(file + ": header is not valid UTF-8 at byte " + (8 + in.position())
+                    + " of the file");
+        }
+        return out.flip().toString();
+    }
+
     private static void readMetadata(Path file, JsonNode node, Map<String, String> out) {
         if (!node.isObject()) {
             throw new SafetensorsException(file + ": " + METADATA_KEY + " is " + node.getNodeType()
@@ -278,6 +301,9 @@ public final class Safetensors {
 
     private static Entry entry(Path file, String name, JsonNode node, long dataLen) {
         String where = file + ": tensor '" + name + "'";
+        if (name.isEmpty()) {
+            throw new SafetensorsException(file + ": a tensor has an empty name (\"\" in the header)");
+        }
         if (!node.isObject()) {
             throw new SafetensorsException(where + " is " + node + ", expected an object");
         }

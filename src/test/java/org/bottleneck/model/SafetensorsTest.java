@@ -170,6 +170,80 @@ class SafetensorsTest {
     }
 
     @Test
+    void rejectsAHeaderSizeOf2p60() throws IOException {
+        for (long n : new long[] {1L << 60, 1L << 31, 1L << 32, Integer.MAX_VALUE}) {
+            byte[] f = referenceFile(REFERENCE_HEADER, REFERENCE_DATA);
+            ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(0, n);
+            Path p = Files.write(tmp.resolve("len"), f);
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(p));
+            assertTrue(e.getMessage().contains("header length " + n + " exceeds the " + (f.length - 8)
+                    + " bytes after the length field"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsShapesWhoseProductOverflows() throws IOException {
+        String[][] cases = {
+            {"[65536,65536]", "shape [65536,65536] exceeds 2^31-1 elements"},
+            {"[2147483647,2,0]", "shape [2147483647,2,0] exceeds 2^31-1 elements"},
+            {"[2147483648]", "invalid dimension 2147483648"},
+            {"[4294967296,1]", "invalid dimension 4294967296"},
+            {"[1152921504606846976]", "invalid dimension 1152921504606846976"},
+        };
+        for (String[] c : cases) {
+            String json = REFERENCE_HEADER.replace("\"shape\":[2]", "\"shape\":" + c[0]);
+            Path f = Files.write(tmp.resolve("shape"), referenceFile(json, REFERENCE_DATA));
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(f), json);
+            assertTrue(e.getMessage().contains("tensor 'a'") && e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsDataOffsetsOf2p31AndMore() throws IOException {
+        String[][] cases = {
+            {"[0,2147483648]", "data_offsets [0, 2147483648] outside the data section of 12 bytes"},
+            {"[0,9223372036854775807]", "data_offsets [0, 9223372036854775807] outside"},
+            {"[9223372036854775807,8]", "data_offsets [9223372036854775807, 8] outside"},
+            {"[0,18446744073709551616]", "invalid data_offsets [0,18446744073709551616]"},
+            {"[-8,0]", "data_offsets [-8, 0] outside"},
+        };
+        for (String[] c : cases) {
+            String json = REFERENCE_HEADER.replace("\"data_offsets\":[0,8]", "\"data_offsets\":" + c[0]);
+            Path f = Files.write(tmp.resolve("offsets"), referenceFile(json, REFERENCE_DATA));
+            SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(f), json);
+            assertTrue(e.getMessage().contains("tensor 'a'") && e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsAnEmptyTensorName() throws IOException {
+        // Found by ParserFuzzTest: the name reached NamedTensor and threw IllegalArgumentException.
+        String json = REFERENCE_HEADER.replace("\"a\":", "\"\":");
+        Path f = Files.write(tmp.resolve("empty-name"), referenceFile(json, REFERENCE_DATA));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(f));
+        assertTrue(e.getMessage().contains(f + ": a tensor has an empty name"), e.getMessage());
+    }
+
+    @Test
+    void rejectsHeadersThatAreNotUtf8() throws IOException {
+        // Jackson alone would detect UTF-16 from the zero bytes and accept this header.
+        byte[] utf16 = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
+                .getBytes(StandardCharsets.UTF_16LE);
+        ByteBuffer b = ByteBuffer.allocate(8 + utf16.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        Path f = Files.write(tmp.resolve("utf16"), b.putLong(utf16.length).put(utf16).array());
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(f));
+        assertTrue(e.getMessage().contains("header is not valid JSON"), e.getMessage());
+
+        String json = REFERENCE_HEADER.replace("\"pt\"", "\"p\u00fft\"");
+        byte[] latin1 = referenceFile(json, REFERENCE_DATA);
+        byte[] bad = new String(latin1, StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1);
+        Path g = Files.write(tmp.resolve("latin1"), bad);
+        SafetensorsException e2 = assertThrows(SafetensorsException.class, () -> Safetensors.read(g));
+        assertTrue(e2.getMessage().contains("header is not valid UTF-8 at byte " + (8 + json.indexOf('\u00ff'))),
+                e2.getMessage());
+    }
+
+    @Test
     void rejectsOtherDtypesNamingTensorAndDtype() throws IOException {
         String json = REFERENCE_HEADER.replace("\"b\":{\"dtype\":\"F32\",\"shape\":[1,1],\"data_offsets\":[8,12]}",
                 "\"b\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[8,12]}");
