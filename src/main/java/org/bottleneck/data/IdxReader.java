@@ -3,8 +3,6 @@ package org.bottleneck.data;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -39,24 +37,37 @@ public final class IdxReader {
         return parse(file, readBytes(file));
     }
 
-    /** All bytes of {@code file}, decompressed when it starts with the gzip magic {@code 1f 8b}. */
+    /**
+     * All bytes of {@code file}, decompressed when it starts with the gzip magic {@code 1f 8b}.
+     * Neither the file nor its decompressed contents may exceed 2^31-9 bytes (one array).
+     */
     public static byte[] readBytes(Path file) {
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new DataException("IDX file not found: " + file.toAbsolutePath(), e);
-        } catch (IOException e) {
-            throw new DataException("cannot read IDX file " + file + ": " + e, e);
-        }
+        return readBytes(file, DataFiles.MAX_BYTES);
+    }
+
+    /**
+     * As {@link #readBytes(Path)} with a limit on the decompressed size, so that a small
+     * gzip file inflating to gigabytes (a "gzip bomb") fails as a {@link DataFormatException}
+     * after {@code maxBytes} bytes, not as an {@link OutOfMemoryError}.
+     */
+    static byte[] readBytes(Path file, long maxBytes) {
+        byte[] raw = DataFiles.readAllBytes(file, "IDX");
         if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
             return raw;
         }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
-            return in.readAllBytes();
+            byte[] out = in.readNBytes((int) Math.min(maxBytes, DataFiles.MAX_BYTES));
+            if (in.read() >= 0) {
+                throw new DataFormatException("gzip data in " + file + " (" + raw.length
+                        + " compressed bytes) decompresses to more than " + maxBytes + " bytes");
+            }
+            return out;
         } catch (IOException e) {
             throw new DataFormatException("corrupt gzip data in " + file + " (" + raw.length
-                    + " compressed bytes): " + e.getMessage(), e);
+                    + " compressed bytes): " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+        } catch (OutOfMemoryError e) {
+            throw new DataException("not enough memory to decompress IDX file " + file + " (" + raw.length
+                    + " compressed bytes); raise the heap limit (-Xmx)", e);
         }
     }
 

@@ -127,6 +127,37 @@ class IdxReaderTest {
         assertTrue(e2.getMessage().contains(missing.toAbsolutePath().toString()), e2.getMessage());
     }
 
+    @Test
+    void rejectsDimensionProductsThatOverflow() throws IOException {
+        // 65536 * 65536 = 2^32 elements: refused from the header, before anything is allocated.
+        Path f = write("overflow", idx(0x08, new int[] {65536, 65536}, new byte[16]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(f));
+        assertTrue(e.getMessage().contains("dimensions [65536, 65536]... exceed 2147483639 elements"), e.getMessage());
+        // Within the limit but far beyond the file: truncated, with both numbers.
+        Path g = write("big", idx(0x08, new int[] {46340, 46340}, new byte[16]));
+        DataFormatException e2 = assertThrows(DataFormatException.class, () -> IdxReader.read(g));
+        assertTrue(e2.getMessage().contains("need 2147395600 payload bytes, found 16"), e2.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1L << 31, (1L << 32) - 1})
+    void rejectsDimensionsOf2p31AndMore(long dim) throws IOException {
+        Path f = write("dim", idx(0x08, new int[] {1, (int) dim}, new byte[16]));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.read(f));
+        assertTrue(e.getMessage().contains("dimension 1 is " + dim + ", expected a positive size below 2^31"),
+                e.getMessage());
+    }
+
+    @Test
+    void gzipBombsFailAtTheLimitNotWithOutOfMemory() throws IOException {
+        byte[] bomb = gzip(new byte[1 << 20]); // 1 MiB of zeros in about 1 KiB
+        Path f = write("bomb.gz", bomb);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.readBytes(f, 1 << 16));
+        assertTrue(e.getMessage().contains("gzip data in " + f + " (" + bomb.length
+                + " compressed bytes) decompresses to more than 65536 bytes"), e.getMessage());
+        assertEquals(1 << 20, IdxReader.readBytes(f, 1 << 20).length); // exactly the limit is fine
+    }
+
     private static void rewriteDims(byte[] file, int... dims) {
         ByteBuffer b = ByteBuffer.wrap(file);
         for (int i = 0; i < dims.length; i++) {
