@@ -185,7 +185,7 @@ public final class CsvReader {
                     String cell = rec.get(c).trim();
                     if (c == label) {
                         if (cell.isEmpty()) {
-                            throw cellError(names[c], cell, "empty cell (missing label)");
+                            throw cellError(names[c], cell, "is an empty cell (missing label)");
                         }
                         labels.add(cell, line);
                     } else {
@@ -249,15 +249,15 @@ public final class CsvReader {
 
         private float number(String column, String cell) {
             if (cell.isEmpty()) {
-                throw cellError(column, cell, "empty cell (missing value)");
+                throw cellError(column, cell, "is an empty cell (missing value)");
             }
             if (!isDecimal(cell)) {
                 String lower = cell.toLowerCase(Locale.ROOT);
                 String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
                 if (unsigned.equals("nan") || unsigned.equals("inf") || unsigned.equals("infinity")) {
-                    throw cellError(column, cell, "non-finite value; features must be finite numbers");
+                    throw cellError(column, cell, "is a non-finite value; features must be finite numbers");
                 }
-                throw cellError(column, cell, "not a number");
+                throw cellError(column, cell, "is not a number");
             }
             float v = Float.parseFloat(cell);
             if (Float.isInfinite(v)) {
@@ -268,7 +268,7 @@ public final class CsvReader {
 
         private DataFormatException cellError(String column, String cell, String what) {
             return new DataFormatException("CSV file " + file + " line " + line + ", column '" + show(column)
-                    + "': '" + show(cell) + "' is " + (what.startsWith("empty") ? "an " : "") + what);
+                    + "': '" + show(cell) + "' " + what);
         }
     }
 

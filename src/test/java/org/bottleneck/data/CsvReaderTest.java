@@ -116,14 +116,15 @@ class CsvReaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "1d|not a number", "1f|not a number", "0x1p3|not a number", "1e|not a number", "e5|not a number",
-        ".|not a number", "+|not a number", "1.2.3|not a number", "1,5|not a number", "\u0663|not a number",
-        "--1|not a number", "1 2|not a number", "Infinity|non-finite value", "-inf|non-finite value",
-        "NaN|non-finite value", "+Inf|non-finite value", "1e39|overflows float32", "-3.5e38|overflows float32"})
+        "1d|is not a number", "1f|is not a number", "0x1p3|is not a number", "1e|is not a number",
+        "e5|is not a number", ".|is not a number", "+|is not a number", "1.2.3|is not a number",
+        "1,5|is not a number", "\u0663|is not a number", "--1|is not a number", "1 2|is not a number",
+        "Infinity|is a non-finite value", "-inf|is a non-finite value", "NaN|is a non-finite value",
+        "+Inf|is a non-finite value", "1e39|overflows float32", "-3.5e38|overflows float32"})
     void rejectsNonDecimalAndNonFiniteCellsNamingLineColumnAndValue(String cell, String why) {
         String quoted = cell.contains(",") ? "\"" + cell + "\"" : cell;
         DataFormatException e = rejects("a,b\n1,2\n3," + quoted + "\n", null);
-        assertMessage(e, "CSV file t.csv line 3, column 'b': '" + cell + "' is ", why);
+        assertMessage(e, "CSV file t.csv line 3, column 'b': '" + cell + "' " + why);
     }
 
     @Test
