@@ -59,7 +59,7 @@ public final class ImageDecoder {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels + " (decoding " + name + ")");
         }
-        return withReader(name, bytes, reader -> {
+        BufferedImage img = withReader(name, bytes, reader -> {
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
             if (w <= 0 || h <= 0) {
@@ -70,12 +70,13 @@ public final class ImageDecoder {
                 throw new DataFormatException("image " + name + " is " + w + "x" + h + " = " + (long) w * h
                         + " pixels, over the limit of " + limit);
             }
-            BufferedImage img = reader.read(0, reader.getDefaultReadParam());
-            if (img == null) {
+            BufferedImage decoded = reader.read(0, reader.getDefaultReadParam());
+            if (decoded == null) {
                 throw new IOException("the reader returned no image");
             }
-            return convert(img, channels);
+            return decoded;
         });
+        return convert(img, channels); // outside the plugin's try: a bug here is ours, not the file's
     }
 
     /** {height, width} from the header, without decoding the pixels. */
