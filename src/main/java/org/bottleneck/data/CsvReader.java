@@ -99,7 +99,7 @@ public final class CsvReader {
         BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in);
         try {
             skipByteOrderMark(r);
-            return new Table(name, new CSVParser(r, FORMAT), maxValues).read(labelColumn);
+            return new Table(name, CSVParser.parse(r, FORMAT), maxValues).read(labelColumn);
         } catch (IOException e) {
             throw malformed(name, -1, e);
         }
