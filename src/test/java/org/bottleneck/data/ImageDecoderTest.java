@@ -284,6 +284,13 @@ class ImageDecoderTest {
         DataFormatException e = assertThrows(DataFormatException.class, () -> ImageDecoder.decode("huge.png", huge, 3));
         assertMessage(e, "image huge.png is 65535x65535 = 4294836225 pixels, over the limit of 67108864");
 
+        byte[] wide = pngDeclaring(Integer.MAX_VALUE, 1); // 2^31 - 1 pixels: the count is a long, never overflows
+        assertMessage(assertThrows(DataFormatException.class, () -> ImageDecoder.decode("wide.png", wide, 1)),
+                "2147483647x1 = 2147483647 pixels, over the limit of 67108864");
+        byte[] negative = pngDeclaring(Integer.MIN_VALUE, 1); // 2^31 in the header: PNG's reader refuses it
+        assertMessage(assertThrows(DataFormatException.class, () -> ImageDecoder.decode("neg.png", negative, 1)),
+                "not a decodable image: neg.png (");
+
         byte[] bmp = encode(grey(2, 2, 1), "bmp");
         ByteBuffer.wrap(bmp).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(18, 40000).putInt(22, 40000);
         assertMessage(assertThrows(DataFormatException.class, () -> ImageDecoder.decode("huge.bmp", bmp, 1)),
