@@ -14,6 +14,10 @@ public final class Streams {
     public static final long CORRUPTION = 1;
     /** The VAE head's eps. */
     public static final long LATENT = 2;
+    /** The train/test split of a dataset's source files (or table rows): {@code derive(seed, SPLIT)}. */
+    public static final long SPLIT = 3;
+    /** Where random patches are cut from source image f: {@code derive(derive(seed, PATCHES), f)}. */
+    public static final long PATCHES = 4;
     /**
      * Dropout: the k-th dropout layer of the encoder draws from {@code derive(derive(seed, DROPOUT), k)},
      * the k-th of the m in the decoder from {@code derive(derive(seed, DROPOUT), 100 + m − 1 − k)}

@@ -3,12 +3,16 @@ package org.bottleneck.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bottleneck.apps.Figures;
 import org.bottleneck.apps.TrainSession;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.data.Mnist;
+import org.bottleneck.data.Splits;
+import org.bottleneck.data.Standardization;
 import org.bottleneck.data.Corruption;
 import org.bottleneck.model.Architecture;
 import org.bottleneck.model.Checkpoint;
@@ -30,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an autoencoder on MNIST and write checkpoints, metrics and pictures to --out.",
+        description = {"Train an autoencoder (on MNIST unless --data says otherwise) and write checkpoints, metrics and pictures to --out.",
                 "With no options: the reference VAE (784-512-256-2×20, Adam 1e-3, batch 128) for 10 epochs.",
                 "Models: vae (β-VAE with --beta), ae (784-512-256-32, linear code), lecture (784-100-10, "
                         + "sigmoid, MSE: W¹ 100×784, W² 10×100, U¹ 100×10, U² 784×100), convae (conv encoder "
@@ -113,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from a last.safetensors exactly as if never stopped (--epochs may raise the total).")
     Path resume;
 
-    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training samples (0 = all). Default: ${DEFAULT-VALUE}.")
     int trainLimit;
 
     @Option(names = "--loss-every", description = "Read losses back every N steps. Default: 1 on CPU, 20 on CUDA.")
@@ -129,19 +133,20 @@ public final class TrainCommand implements Callable<Integer> {
                 : resume != null && resume.toAbsolutePath().getParent() != null ? resume.toAbsolutePath().getParent()
                 : Path.of("runs", arch != null ? stem(arch) : model);
         try (Backend backend = common.backend()) {
-            Dataset train = CommonOptions.limit(Mnist.load(common.dataDir(), true), trainLimit);
-            Dataset test = common.test();
+            Safetensors.Contents ckpt = resume != null ? Checkpoint.read(resume) : null;
+            String storedStd = ckpt != null ? ckpt.metadata().get(Standardization.METADATA_KEY) : null;
+            Splits splits = common.data.open(storedStd == null ? null : Standardization.fromJson(storedStd, resume.toString()));
+            Dataset train = DataOptions.limit(splits.train(), trainLimit);
+            Dataset test = common.data.test(null);
             Model ae;
             TrainConfig config;
             TrainState state;
-            Safetensors.Contents ckpt = null;
             if (resume != null) {
-                ckpt = Checkpoint.read(resume);
                 ae = Checkpoint.load(resume, backend);
                 config = storedConfig(ckpt, backend);
                 state = TrainingCheckpoint.trainState(resume, ckpt);
             } else {
-                ae = new Model(backend, architecture(), seed);
+                ae = new Model(backend, architecture(train), seed);
                 config = trainConfig(backend);
                 state = new TrainState();
             }
@@ -156,13 +161,19 @@ public final class TrainCommand implements Callable<Integer> {
                     System.out.println("denoise  inputs corrupted by " + config.corruption().describe() + ", targets clean");
                 }
                 System.out.println("backend  " + backend.describe());
-                System.out.println("data     " + train.size() + " train / " + test.size() + " test images from "
-                        + common.dataDir().toAbsolutePath());
+                System.out.println("data     " + splits.description());
+                System.out.println("         training on " + train.size() + ", testing on " + test.size() + " samples");
                 System.out.println("training " + config.epochs() + " epochs, batch " + config.batchSize() + ", "
                         + opt.describe() + " lr " + config.lr() + (state.epochsDone > 0
                         ? ", resuming after epoch " + state.epochsDone : "") + " → " + outDir);
                 boolean bar = !noProgress && System.console() != null;
-                state = TrainSession.run(ae, config, opt, state, train, test, outDir, new ConsoleProgress(System.out, bar));
+                Map<String, String> dataMeta = new LinkedHashMap<>();
+                dataMeta.put("data", splits.description());
+                if (splits.standardization() != null) {
+                    dataMeta.put(Standardization.METADATA_KEY, splits.standardization().toJson());
+                }
+                state = TrainSession.run(ae, config, opt, state, train, test, outDir, dataMeta,
+                        new ConsoleProgress(System.out, bar));
                 if (state.stoppedEarly) {
                     System.out.println("early stop: no improvement for " + config.patience() + " epochs (best epoch "
                             + state.bestEpoch + ")");
@@ -173,14 +184,14 @@ public final class TrainCommand implements Callable<Integer> {
                         ae.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "",
                         r.msePerPixel());
                 System.out.println("wrote    " + outDir + "/{best,last}.safetensors, metrics.csv, metrics.json, "
-                        + "training_curve.png, reconstructions.png, samples.png, interpolation.png");
+                        + "training_curve.png" + (Figures.drawable(test) ? ", reconstructions.png, samples.png, interpolation.png" : ""));
             }
         }
         return 0;
     }
 
     /** --arch or --model, with --hidden/--latent/--beta/--l1/--dropout applied; checked against the data. */
-    private Architecture architecture() {
+    private Architecture architecture(Dataset data) {
         boolean densePreset = arch == null && Presets.isDense(model);
         if (!densePreset && (hidden != null || latent != null || dropout > 0)) {
             throw new IllegalArgumentException("--hidden, --latent and --dropout vary the dense presets (vae, ae, lecture), not "
@@ -188,7 +199,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Architecture a;
         if (densePreset) {
-            Presets.DenseRecipe r = Presets.denseRecipe(model);
+            Presets.DenseRecipe r = Presets.denseRecipe(model, data.sampleShape(), data.unitInterval());
             if (hidden != null) {
                 r = r.withHidden(hidden);
             }
@@ -197,7 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
             boolean varied = hidden != null || latent != null || dropout > 0;
             a = r.build(varied ? "custom" : model, dropout);
         } else {
-            a = arch != null ? Architecture.read(arch) : Presets.get(model);
+            a = arch != null ? Architecture.read(arch) : Presets.get(model, data.sampleShape(), data.unitInterval());
         }
         LatentHead h = a.latent();
         if (beta != null && !h.gaussian()) {

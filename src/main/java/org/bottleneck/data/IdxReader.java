@@ -49,11 +49,24 @@ public final class IdxReader {
         } catch (IOException e) {
             throw new DataException("cannot read IDX file " + file + ": " + e, e);
         }
+        return decompress(file, raw);
+    }
+
+    /**
+     * {@code raw} itself, or its gzip decompression when it starts with {@code 1f 8b}; a stream
+     * that inflates beyond the largest payload we accept is refused before it is held.
+     */
+    public static byte[] decompress(Path file, byte[] raw) {
         if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
             return raw;
         }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
-            return in.readAllBytes();
+            byte[] out = in.readNBytes((int) MAX_PAYLOAD);
+            if (in.read() >= 0) {
+                throw new DataFormatException("gzip data in " + file + " inflates to more than " + MAX_PAYLOAD
+                        + " bytes, the largest IDX file we read");
+            }
+            return out;
         } catch (IOException e) {
             throw new DataFormatException("corrupt gzip data in " + file + " (" + raw.length
                     + " compressed bytes): " + e.getMessage(), e);

@@ -1,0 +1,80 @@
+package org.bottleneck.apps;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bottleneck.backend.Backend;
+import org.bottleneck.data.Corruption;
+import org.bottleneck.data.Dataset;
+import org.bottleneck.data.DatasetStats;
+import org.bottleneck.data.Splits;
+import org.bottleneck.tensor.Shape;
+import org.bottleneck.tensor.Storage;
+import org.bottleneck.tensor.Tensor;
+import org.bottleneck.viz.ImageGrid;
+
+/** The {@code data} command's work: what a source holds, and a picture of a few samples. */
+public final class DataReport {
+    private DataReport() {
+    }
+
+    /** Lines describing the splits: counts, shape, value range, per-channel statistics, labels. */
+    public static List<String> describe(Splits s) {
+        List<String> out = new ArrayList<>();
+        Dataset train = s.train(), test = s.test();
+        out.add("source    " + s.description());
+        out.add(String.format(Locale.ROOT, "samples   %d train / %d test, each %s (%d values)%s", train.size(), test.size(),
+                train.sampleShape(), train.features(), train.unitInterval() ? ", in [0, 1]" : ""));
+        DatasetStats st = DatasetStats.of(train);
+        out.add(String.format(Locale.ROOT, "range     [%.4g, %.4g] on the training split", st.min(), st.max()));
+        boolean images = train.sampleShape().rank() == 3;
+        int shown = Math.min(st.mean().length, 8);
+        StringBuilder m = new StringBuilder(images ? "channels " : "features ");
+        for (int c = 0; c < shown; c++) {
+            m.append(String.format(Locale.ROOT, " %s%d %.4f±%.4f", images ? "c" : "f", c, st.mean()[c], st.std()[c]));
+        }
+        if (shown < st.mean().length) {
+            m.append(" … (").append(st.mean().length - shown).append(" more)");
+        }
+        out.add(m + "  (mean±std)");
+        if (s.standardization() != null) {
+            out.add("standard  per-feature standardization fitted on the training split (stored with checkpoints)");
+        }
+        if (st.histogram() == null) {
+            out.add("labels    none");
+        } else {
+            List<String> names = train.classNames();
+            StringBuilder h = new StringBuilder("labels    " + st.histogram().length + " values, training counts:");
+            for (int l = 0; l < st.histogram().length; l++) {
+                h.append(' ').append(l < names.size() ? names.get(l) : Integer.toString(l)).append('=').append(st.histogram()[l]);
+            }
+            out.add(h.toString());
+        }
+        return out;
+    }
+
+    /**
+     * Draws the first {@code n} training samples, and below them their corrupted inputs when
+     * {@code corruption} is active (the draws of training step 0).
+     */
+    public static void picture(Backend backend, Dataset data, int n, Corruption corruption, long seed, Path png) {
+        int count = Math.min(n, data.size());
+        float[] x = Figures.images(data, 0, count);
+        int[] chw = Figures.imageShape(data);
+        List<String> labels = new ArrayList<>(List.of("sample"));
+        List<float[]> rows = new ArrayList<>(List.of(x));
+        if (corruption.active()) {
+            Shape shape = Shape.of(count, data.features());
+            Storage a = backend.allocate(shape.size(), "data picture clean"), b = backend.allocate(shape.size(), "data picture noisy");
+            Tensor clean = new Tensor(a, 0, shape), noisy = new Tensor(b, 0, shape);
+            backend.upload(x, 0, clean);
+            corruption.apply(backend, clean, noisy, seed, 0);
+            float[] y = new float[x.length];
+            backend.download(noisy, y, 0);
+            rows.add(y);
+            labels.add(corruption.describe());
+        }
+        ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], 2);
+    }
+}
