@@ -4,14 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.bottleneck.backend.Backend;
-import org.bottleneck.data.Corruption;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.DatasetStats;
+import org.bottleneck.data.Resize;
 import org.bottleneck.data.Splits;
+import org.bottleneck.data.transform.Draws;
+import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.tensor.Shape;
-import org.bottleneck.tensor.Storage;
-import org.bottleneck.tensor.Tensor;
 import org.bottleneck.viz.ImageGrid;
 
 /** The {@code data} command's work: what a source holds, and a picture of a few samples. */
@@ -55,26 +55,47 @@ public final class DataReport {
     }
 
     /**
-     * Draws the first {@code n} training samples, and below them their corrupted inputs when
-     * {@code corruption} is active (the draws of training step 0).
+     * Draws the first {@code n} training samples as the pipeline makes them for epoch 0: the
+     * targets (augmented samples) and, below them, the degraded inputs (shown at the target's
+     * size: smaller inputs enlarged by nearest neighbour, grey inputs of colour targets as grey).
      */
-    public static void picture(Backend backend, Dataset data, int n, Corruption corruption, long seed, Path png) {
+    public static void picture(Dataset data, Pipeline pipeline, int n, long seed, Path png) {
         int count = Math.min(n, data.size());
-        float[] x = Figures.images(data, 0, count);
-        int[] chw = Figures.imageShape(data);
-        List<String> labels = new ArrayList<>(List.of("sample"));
-        List<float[]> rows = new ArrayList<>(List.of(x));
-        if (corruption.active()) {
-            Shape shape = Shape.of(count, data.features());
-            Storage a = backend.allocate(shape.size(), "data picture clean"), b = backend.allocate(shape.size(), "data picture noisy");
-            Tensor clean = new Tensor(a, 0, shape), noisy = new Tensor(b, 0, shape);
-            backend.upload(x, 0, clean);
-            corruption.apply(backend, clean, noisy, seed, 0);
-            float[] y = new float[x.length];
-            backend.download(noisy, y, 0);
-            rows.add(y);
-            labels.add(corruption.describe());
+        Shape target = pipeline.targetShape(data.sampleShape()), input = pipeline.inputShape(data.sampleShape());
+        int[] chw = target.rank() == 3 ? target.dims() : Figures.imageShape(data);
+        int out = (int) target.size();
+        float[] t = new float[count * out], x = new float[count * out];
+        Example e = pipeline.newExample(data.sampleShape());
+        Draws d = new Draws();
+        for (int i = 0; i < count; i++) {
+            pipeline.make(data, i, 0, seed, e, d);
+            System.arraycopy(e.target, 0, t, i * out, out);
+            System.arraycopy(asTarget(e.input, input, chw), 0, x, i * out, out);
+        }
+        List<String> labels = new ArrayList<>(List.of(pipeline.degrades() ? "target" : "sample"));
+        List<float[]> rows = new ArrayList<>(List.of(t));
+        if (pipeline.degrades()) {
+            labels.add("input");
+            rows.add(x);
         }
         ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], 2);
+    }
+
+    /** An input of shape {@code in} drawn at the target's (C, H, W): enlarged (nearest) and grey replicated. */
+    private static float[] asTarget(float[] x, Shape in, int[] chw) {
+        if (in.size() == (long) chw[0] * chw[1] * chw[2] && (in.rank() != 3 || in.dim(0) == chw[0])) {
+            return java.util.Arrays.copyOf(x, (int) in.size());
+        }
+        int c = in.dim(0), h = in.dim(1), w = in.dim(2);
+        float[] big = Resize.resize(java.util.Arrays.copyOf(x, (int) in.size()), c, h, w, chw[1], chw[2], Resize.Filter.BOX);
+        if (c == chw[0]) {
+            return big;
+        }
+        float[] rgb = new float[chw[0] * chw[1] * chw[2]];
+        int plane = chw[1] * chw[2];
+        for (int k = 0; k < chw[0]; k++) {
+            System.arraycopy(big, 0, rgb, k * plane, plane);
+        }
+        return rgb;
     }
 }

@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.transform.Draws;
+import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Pipeline;
+import org.bottleneck.tensor.Shape;
 import org.bottleneck.train.EpochMetrics;
 import org.bottleneck.viz.ImageGrid;
 import org.bottleneck.viz.TrainingCurve;
@@ -24,6 +28,38 @@ public final class Figures {
         float[] y = codec.reconstruct(x, count);
         int[] chw = imageShape(data);
         ImageGrid.writeRows(png, List.of("input", "output"), List.of(x, y), chw[0], chw[1], chw[2], SCALE);
+    }
+
+    /**
+     * For a model trained through a degrading pipeline: the first n test examples' degraded
+     * inputs (when they have the target's shape), the model's outputs and the clean targets,
+     * one row each; the evaluation draws ({@link Pipeline#EVAL_EPOCH}).
+     */
+    public static void restorations(Codec codec, Dataset data, Pipeline pipeline, long seed, int n, Path png) {
+        int count = Math.min(n, data.size());
+        Shape target = pipeline.targetShape(data.sampleShape()), input = pipeline.inputShape(data.sampleShape());
+        int in = (int) input.size(), out = (int) target.size();
+        float[] x = new float[count * in], t = new float[count * out];
+        Example e = pipeline.newExample(data.sampleShape());
+        Draws d = new Draws();
+        for (int i = 0; i < count; i++) {
+            pipeline.make(data, i, Pipeline.EVAL_EPOCH, seed, e, d);
+            System.arraycopy(e.input, 0, x, i * in, in);
+            System.arraycopy(e.target, 0, t, i * out, out);
+        }
+        float[] y = codec.reconstruct(x, count);
+        int[] chw = target.rank() == 3 ? target.dims() : imageShape(data);
+        List<String> labels = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
+        if (input.equals(target)) {
+            labels.add("input");
+            rows.add(x);
+        }
+        labels.add("output");
+        rows.add(y);
+        labels.add("target");
+        rows.add(t);
+        ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], SCALE);
     }
 
     /**

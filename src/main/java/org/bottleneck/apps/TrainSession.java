@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.io.AtomicFile;
 import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
@@ -76,16 +77,28 @@ public final class TrainSession {
     /** Loads {@code best.safetensors} into the model, evaluates it and draws the figures. */
     public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
                                     long seed) throws IOException {
+        return finish(model, state, train, test, out, Pipeline.NONE, seed);
+    }
+
+    /** As above, evaluating through the run's pipeline (degraded inputs against clean targets). */
+    public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
+                                    Pipeline pipeline, long seed) throws IOException {
         Path best = out.resolve(BEST);
         if (Files.exists(best)) {
             Checkpoint.loadParameters(best, Checkpoint.read(best), model);
         }
-        EvalResult r = Evaluator.evaluate(model, test, 1000);
+        EvalResult r = Evaluator.evaluate(model, test, 1000, pipeline, seed);
         if (Figures.drawable(test)) { // tables have no picture
             Codec codec = new Codec(model);
-            Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
-            Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
-            Figures.interpolation(codec, test, pairs(test.size()), 10, out.resolve("interpolation.png"));
+            if (pipeline.degrades()) {
+                Figures.restorations(codec, test, pipeline, seed, 16, out.resolve("reconstructions.png"));
+            } else {
+                Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
+            }
+            if (pipeline.inputShape(test.sampleShape()).equals(test.sampleShape())) { // codes of clean samples
+                Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
+                Figures.interpolation(codec, test, pairs(test.size()), 10, out.resolve("interpolation.png"));
+            }
         }
         writeJson(out.resolve("metrics.json"), model, state, r);
         return r;
@@ -115,8 +128,8 @@ public final class TrainSession {
         o.put("clip_norm", c.clipNorm());
         o.put("patience", c.patience());
         o.put("seed", c.seed());
-        o.put("corruption", c.corruption().kind().name().toLowerCase(java.util.Locale.ROOT));
-        o.put("corruption_level", c.corruption().level());
+        o.put("augment", c.pipeline().augmentSpec());
+        o.put("degrade", c.pipeline().degradeSpec());
         return o.toString();
     }
 

@@ -1,46 +1,96 @@
 package org.bottleneck.data;
 
+import java.util.Locale;
+
 /**
- * Image resizing, separable (rows, then columns), per channel, on (C, H, W) floats. Along an
- * axis that shrinks, each output pixel is the area-weighted mean of the source pixels it
- * covers (a box filter, as PIL's {@code reduce}/OpenCV's INTER_AREA: no aliasing on large
- * photos); along an axis that grows, bilinear interpolation with half-pixel centres (PyTorch's
- * {@code align_corners=False}, edges clamped).
+ * Image resampling as PIL's {@code Image.resize} does it: separable (rows, then columns), per
+ * channel, on (C, H, W) floats. Output pixel i has its centre at source coordinate
+ * {@code c = (i + ½)·s}, s = in/out; its value is the normalized sum of the filter's weights
+ * {@code k((j + ½ − c)/f)} over the source pixels j within the support, with f = max(s, 1) —
+ * so shrinking widens the filter (antialiasing) and growing interpolates.
+ * <ul>
+ *   <li>{@link Filter#BOX}: for integer factors exactly the mean of each f×f block (area
+ *       downsampling); growing is nearest neighbour;</li>
+ *   <li>{@link Filter#BILINEAR}: the triangle 1 − |x|; growing matches PyTorch's
+ *       {@code align_corners=False} interpolation (edges clamped);</li>
+ *   <li>{@link Filter#BICUBIC}: Keys' cubic with a = −0.5 (PIL, Matlab), support 2.</li>
+ * </ul>
+ * Values are not clamped: bicubic may overshoot [0, 1] slightly, as in PIL's float mode.
  */
 public final class Resize {
+    public enum Filter {
+        BOX(0.5), BILINEAR(1), BICUBIC(2);
+
+        final double support;
+
+        Filter(double support) {
+            this.support = support;
+        }
+
+        double weight(double x) {
+            double a = Math.abs(x);
+            return switch (this) {
+                case BOX -> x > -0.5 && x <= 0.5 ? 1 : 0;
+                case BILINEAR -> a < 1 ? 1 - a : 0;
+                case BICUBIC -> a < 1 ? (1.5 * a - 2.5) * a * a + 1 // Keys, a = −0.5
+                        : a < 2 ? ((-0.5 * a + 2.5) * a - 4) * a + 2 : 0;
+            };
+        }
+
+        /** "box", "bilinear" or "bicubic". */
+        public static Filter parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown resampling filter '" + s + "' (expected box, bilinear or bicubic)");
+            }
+        }
+    }
+
     private Resize() {
     }
 
-    /** (C, H, W) → (C, h, w). */
+    /** (C, H, W) → (C, h, w) with the bilinear filter (antialiased when shrinking). */
     public static float[] resize(float[] src, int channels, int height, int width, int h, int w) {
+        return resize(src, channels, height, width, h, w, Filter.BILINEAR);
+    }
+
+    /** (C, H, W) → (C, h, w) with {@code filter}. */
+    public static float[] resize(float[] src, int channels, int height, int width, int h, int w, Filter filter) {
+        float[] dst = new float[channels * h * w];
+        resize(src, channels, height, width, dst, h, w, filter);
+        return dst;
+    }
+
+    /** As above into {@code dst} (C, h, w). */
+    public static void resize(float[] src, int channels, int height, int width, float[] dst, int h, int w, Filter filter) {
         if (h == height && w == width) {
-            return src.clone();
+            System.arraycopy(src, 0, dst, 0, channels * h * w);
+            return;
         }
-        Weights rows = Weights.of(height, h), cols = Weights.of(width, w);
+        Weights rows = Weights.of(height, h, filter), cols = Weights.of(width, w, filter);
         float[] tmp = new float[channels * h * width]; // (C, h, W): rows resampled
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
                 int out = (c * h + y) * width;
                 for (int k = rows.start[y]; k < rows.start[y + 1]; k++) {
                     int in = (c * height + rows.index[k]) * width;
-                    float wt = rows.weight[k];
+                    double wt = rows.weight[k];
                     for (int x = 0; x < width; x++) {
-                        tmp[out + x] += wt * src[in + x];
+                        tmp[out + x] += (float) (wt * src[in + x]);
                     }
                 }
             }
         }
-        float[] dst = new float[channels * h * w];
         for (int r = 0; r < channels * h; r++) {
             for (int x = 0; x < w; x++) {
-                float s = 0;
+                double s = 0;
                 for (int k = cols.start[x]; k < cols.start[x + 1]; k++) {
                     s += cols.weight[k] * tmp[r * width + cols.index[k]];
                 }
-                dst[r * w + x] = s;
+                dst[r * w + x] = (float) s;
             }
         }
-        return dst;
     }
 
     /**
@@ -56,47 +106,53 @@ public final class Resize {
 
     /** The h × w window of (C, H, W) whose top-left corner is (y0, x0). */
     public static float[] crop(float[] src, int channels, int height, int width, int y0, int x0, int h, int w) {
+        float[] dst = new float[channels * h * w];
+        crop(src, channels, height, width, y0, x0, dst, h, w);
+        return dst;
+    }
+
+    /** As above into {@code dst} (C, h, w). */
+    public static void crop(float[] src, int channels, int height, int width, int y0, int x0, float[] dst, int h, int w) {
         if (y0 < 0 || x0 < 0 || y0 + h > height || x0 + w > width) {
             throw new IllegalArgumentException("crop " + h + "x" + w + " at (" + y0 + ", " + x0 + ") does not fit in "
                     + height + "x" + width);
         }
-        float[] dst = new float[channels * h * w];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
                 System.arraycopy(src, (c * height + y0 + y) * width + x0, dst, (c * h + y) * w, w);
             }
         }
-        return dst;
     }
 
-    /** Sparse 1-D resampling weights: output i takes weight[k]·in[index[k]] for k in [start[i], start[i+1]). */
-    private record Weights(int[] start, int[] index, float[] weight) {
-        static Weights of(int in, int out) {
-            int[] start = new int[out + 1];
-            int cap = out * (in / out + 3);
-            int[] index = new int[cap];
-            float[] weight = new float[cap];
+    /** Sparse 1-D weights: output i takes Σ weight[k]·in[index[k]] for k in [start[i], start[i+1]). */
+    private record Weights(int[] start, int[] index, double[] weight) {
+        static Weights of(int in, int out, Filter filter) {
+            double scale = (double) in / out, fscale = Math.max(scale, 1), support = filter.support * fscale;
+            int span = (int) Math.ceil(support) * 2 + 1;
+            int[] start = new int[out + 1], index = new int[out * span];
+            double[] weight = new double[out * span];
             int k = 0;
-            double scale = (double) in / out; // source pixels per output pixel
             for (int i = 0; i < out; i++) {
                 start[i] = k;
-                if (out <= in) { // area: output i covers source [i·scale, (i+1)·scale)
-                    double a = i * scale, b = (i + 1) * scale;
-                    for (int j = (int) Math.floor(a); j < Math.min(in, (int) Math.ceil(b)); j++) {
-                        double overlap = Math.min(b, j + 1) - Math.max(a, j);
-                        if (overlap > 0) {
-                            index[k] = j;
-                            weight[k++] = (float) (overlap / scale);
-                        }
+                double centre = (i + 0.5) * scale;
+                int lo = Math.max((int) (centre - support + 0.5), 0), hi = Math.min((int) (centre + support + 0.5), in);
+                double total = 0;
+                int first = k;
+                for (int j = lo; j < hi; j++) {
+                    double wt = filter.weight((j + 0.5 - centre) / fscale);
+                    if (wt != 0) {
+                        index[k] = j;
+                        weight[k++] = wt;
+                        total += wt;
                     }
-                } else { // bilinear with half-pixel centres
-                    double s = Math.max(0, (i + 0.5) * scale - 0.5);
-                    int j0 = Math.min((int) Math.floor(s), in - 1), j1 = Math.min(j0 + 1, in - 1);
-                    double f = s - j0;
-                    index[k] = j0;
-                    weight[k++] = (float) (1 - f);
-                    index[k] = j1;
-                    weight[k++] = (float) f;
+                }
+                if (k == first) { // no source pixel under the filter (cannot happen for out ≥ 1): take the nearest
+                    index[k] = Math.min(in - 1, (int) centre);
+                    weight[k++] = 1;
+                    total = 1;
+                }
+                for (int q = first; q < k; q++) {
+                    weight[q] /= total;
                 }
             }
             start[out] = k;

@@ -48,10 +48,23 @@ public final class Presets {
      * [0, 1] (BCE output), else MSE.
      */
     public static Architecture get(String name, Shape input, boolean unitInterval) {
+        return get(name, input, input, unitInterval);
+    }
+
+    /**
+     * The preset from inputs of shape {@code input} to targets of shape {@code output} (they
+     * differ for super-resolution or colorization): dense presets end in a layer of the
+     * target's size; conv presets need equal shapes.
+     */
+    public static Architecture get(String name, Shape input, Shape output, boolean unitInterval) {
+        if ((name.equals("convae") || name.equals("convvae")) && !input.equals(output)) {
+            throw new IllegalArgumentException("model '" + name + "' maps images to images of the same shape, the data "
+                    + "asks for " + input + " → " + output + "; use a dense preset or an --arch file");
+        }
         return switch (name) {
             case "convae" -> conv("convae", input, LatentHead.code(32, IDENTITY, 0), unitInterval);
             case "convvae" -> conv("convvae", input, LatentHead.gaussian(16, 1.0), unitInterval);
-            default -> denseRecipe(name, input, unitInterval).build(name, 0);
+            default -> denseRecipe(name, input, output, unitInterval).build(name, 0);
         };
     }
 
@@ -69,17 +82,22 @@ public final class Presets {
 
     /** The recipe of a dense preset, to vary its widths, code and dropout (the CLI's --hidden, --latent, --dropout). */
     public static DenseRecipe denseRecipe(String name, Shape input, boolean unitInterval) {
-        int d = Math.toIntExact(input.size());
+        return denseRecipe(name, input, input, unitInterval);
+    }
+
+    /** As above from inputs of shape {@code input} to targets of shape {@code output}. */
+    public static DenseRecipe denseRecipe(String name, Shape input, Shape output, boolean unitInterval) {
+        int d = Math.toIntExact(input.size()), o = Math.toIntExact(output.size());
         OutputKind logits = unitInterval ? OutputKind.BCE : OutputKind.MSE;
         return switch (name) {
-            case "vae" -> new DenseRecipe(d, new int[] {512, 256}, RELU, LatentHead.gaussian(20, 1.0), logits);
-            case "ae" -> new DenseRecipe(d, new int[] {512, 256}, RELU, LatentHead.code(32, IDENTITY, 0), logits);
+            case "vae" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.gaussian(20, 1.0), logits);
+            case "ae" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.code(32, IDENTITY, 0), logits);
             case "lecture" -> {
                 if (!unitInterval) {
                     throw new IllegalArgumentException("model 'lecture' ends in a sigmoid, which cannot fit data outside [0, 1] "
                             + "(a standardized table); use ae or vae, or --standardize no on data in [0, 1]");
                 }
-                yield new DenseRecipe(d, new int[] {100}, SIGMOID, LatentHead.code(10, SIGMOID, 0), OutputKind.SIGMOID_MSE);
+                yield new DenseRecipe(d, o, new int[] {100}, SIGMOID, LatentHead.code(10, SIGMOID, 0), OutputKind.SIGMOID_MSE);
             }
             case "convae", "convvae" -> throw new IllegalArgumentException("model '" + name
                     + "' is not a dense preset; vary it with an --arch file");
@@ -89,21 +107,22 @@ public final class Presets {
     }
 
     /** A mirrored dense autoencoder's parameters (see {@link #dense}). */
-    public record DenseRecipe(int inputDim, int[] hidden, Activation activation, LatentHead head, OutputKind output) {
+    public record DenseRecipe(int inputDim, int outputDim, int[] hidden, Activation activation, LatentHead head,
+                              OutputKind output) {
         public DenseRecipe {
             hidden = hidden.clone();
         }
 
         public DenseRecipe withHidden(int[] h) {
-            return new DenseRecipe(inputDim, h, activation, head, output);
+            return new DenseRecipe(inputDim, outputDim, h, activation, head, output);
         }
 
         public DenseRecipe withHead(LatentHead h) {
-            return new DenseRecipe(inputDim, hidden, activation, h, output);
+            return new DenseRecipe(inputDim, outputDim, hidden, activation, h, output);
         }
 
         public Architecture build(String name, double dropout) {
-            return dense(name, inputDim, hidden, activation, head, output, dropout);
+            return dense(name, inputDim, outputDim, hidden, activation, head, output, dropout);
         }
     }
 
@@ -114,6 +133,12 @@ public final class Presets {
      */
     public static Architecture dense(String name, int inputDim, int[] hidden, Activation act, LatentHead head,
                                      OutputKind output, double dropout) {
+        return dense(name, inputDim, inputDim, hidden, act, head, output, dropout);
+    }
+
+    /** As above with a last layer of {@code outputDim} values (a target other than the input). */
+    public static Architecture dense(String name, int inputDim, int outputDim, int[] hidden, Activation act,
+                                     LatentHead head, OutputKind output, double dropout) {
         List<LayerSpec> enc = new ArrayList<>();
         for (int h : hidden) {
             enc.add(new Dense(h, act));
@@ -128,7 +153,7 @@ public final class Presets {
                 dec.add(new DropoutSpec(dropout));
             }
         }
-        dec.add(new Dense(inputDim, IDENTITY));
+        dec.add(new Dense(outputDim, IDENTITY));
         return new Architecture(name, new int[] {inputDim}, enc, head, dec, output);
     }
 

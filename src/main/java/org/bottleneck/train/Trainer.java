@@ -46,11 +46,11 @@ public final class Trainer {
 
     /** Trains from {@code state} (fresh or resumed) until the epochs are done or patience runs out. */
     public TrainState fit(Dataset train, Dataset validation, TrainState state) throws IOException {
-        DataChecks.fits(model, train, "train");
-        DataChecks.fits(model, validation, "validation");
+        DataChecks.fits(model, train, config.pipeline(), "train");
+        DataChecks.fits(model, validation, config.pipeline(), "validation");
         Backend backend = model.backend();
         int b = config.batchSize();
-        Batches batches = new Batches(backend, train, b);
+        Batches batches = new Batches(backend, train, b, config.pipeline(), config.seed());
         float[] recon = new float[b], kl = new float[b], penalty = new float[b];
         double[] loss = new double[b];
         int steps = (train.size() + b - 1) / b;
@@ -69,8 +69,8 @@ public final class Trainer {
             for (int i = 0; i < steps; i++) {
                 int from = i * b, n = Math.min(b, train.size() - from);
                 model.prepare(n);
-                Tensor target = batches.load(from, n, model, config.corruption(), config.seed(), state.step);
-                model.trainStep(state.step, target);
+                Batches.Batch batch = batches.load(from, n, model, epoch);
+                model.trainStep(state.step, batch.target(), batch.mask());
                 if (config.clipNorm() > 0) {
                     clip(backend);
                 }
@@ -95,7 +95,7 @@ public final class Trainer {
             }
             backend.synchronize();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            EvalResult val = Evaluator.evaluate(model, validation, evalBatch);
+            EvalResult val = Evaluator.evaluate(model, validation, evalBatch, config.pipeline(), config.seed());
             if (!Double.isFinite(val.loss())) {
                 throw new TrainingDivergedException("validation loss became " + val.loss() + " after epoch "
                         + (epoch + 1) + "; the last checkpoint was left untouched");

@@ -99,7 +99,7 @@ class CliDataSourcesTest {
         assertEquals(5, codes.size());
         assertTrue(codes.get(4).startsWith("3,1,"), "test/dog/1.png has label 1: " + codes.get(4));
 
-        String described = ok(cli("data", "--data", data.toString(), "--corruption", "gaussian", "--noise", "0.2",
+        String described = ok(cli("data", "--data", data.toString(), "--degrade", "gaussian=0.2",
                 "-o", tmp.resolve("data.png").toString())).out();
         assertTrue(described.contains("cat=6 dog=6"), described);
         assertTrue(described.contains("c2 "), "three channel statistics: " + described);
