@@ -55,6 +55,11 @@ public final class DataOptions {
             description = "Tables: auto (CSV and 2-D float arrays), yes or no; fitted on the training split. Default: ${DEFAULT-VALUE}.")
     String standardize;
 
+    @Option(names = "--memory-budget", defaultValue = "2048",
+            description = "Image folders: MiB of decoded pixels held in memory; a larger folder is streamed from disk, "
+                    + "decoded ahead of the trainer. Default: ${DEFAULT-VALUE}.")
+    long memoryBudgetMiB;
+
     @Option(names = "--test-limit", defaultValue = "0",
             description = "Use only the first N test samples (0 = all). Default: ${DEFAULT-VALUE}.")
     int testLimit;
@@ -77,13 +82,14 @@ public final class DataOptions {
         }
         String column = labelColumn.equalsIgnoreCase("none") ? null : labelColumn;
         return new DataSpec(data, DataSpec.parseFormat(format), channels, h, w, testFraction, splitSeed, labels, column,
-                DataSpec.parseStandardize(standardize), skipBadFiles, patches, patches > 0 ? patchSize : 0);
+                DataSpec.parseStandardize(standardize), skipBadFiles, patches, patches > 0 ? patchSize : 0,
+                Math.multiplyExact(memoryBudgetMiB, 1L << 20));
     }
 
     /** The splits, opened once; {@code stored} is the checkpoint's standardization or null (fit on the training split). */
     Splits open(Standardization stored) {
         if (opened == null) {
-            opened = Sources.open(spec(), stored);
+            opened = Sources.open(spec(), stored, new ConsoleLoadProgress(System.out, System.console() != null));
             for (String note : opened.notes()) {
                 System.err.println("note: " + note);
             }

@@ -19,13 +19,18 @@ import java.util.Locale;
  * @param skipBadFiles  image folders: skip (and count) files that do not decode instead of failing
  * @param patches       image folders: cut this many random patches from each source image (0 = whole images)
  * @param patchSize     the side of those square patches
+ * @param memoryBudget  image folders: decoded bytes to hold in memory; a larger folder is
+ *                      streamed (indexed once, decoded ahead of the trainer in the background)
  */
 public record DataSpec(Path path, Format format, int channels, int height, int width, double testFraction,
                        long splitSeed, Path labels, String labelColumn, Standardize standardize, boolean skipBadFiles,
-                       int patches, int patchSize) {
+                       int patches, int patchSize, long memoryBudget) {
     public enum Format { AUTO, MNIST, IDX, IMAGES, CSV, NPY }
 
     public enum Standardize { AUTO, YES, NO }
+
+    /** 2 GiB of decoded pixels in memory before an image folder is streamed. */
+    public static final long DEFAULT_MEMORY_BUDGET = 2L << 30;
 
     public DataSpec {
         if (channels != 0 && channels != 1 && channels != 3) {
@@ -36,6 +41,9 @@ public record DataSpec(Path path, Format format, int channels, int height, int w
         }
         if (!(testFraction >= 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be in [0, 1), got " + testFraction);
+        }
+        if (memoryBudget < 0) {
+            throw new IllegalArgumentException("--memory-budget must be ≥ 0, got " + memoryBudget);
         }
         if (patches < 0 || (patches > 0 && patchSize <= 0)) {
             throw new IllegalArgumentException("--patches " + patches + " needs a positive --patch-size, got " + patchSize);
@@ -49,42 +57,47 @@ public record DataSpec(Path path, Format format, int channels, int height, int w
 
     /** {@code path} with every option at its default (format AUTO, test fraction 0.1, split seed 42). */
     public static DataSpec of(Path path) {
-        return new DataSpec(path, Format.AUTO, 0, 0, 0, 0.1, 42, null, "auto", Standardize.AUTO, false, 0, 0);
+        return new DataSpec(path, Format.AUTO, 0, 0, 0, 0.1, 42, null, "auto", Standardize.AUTO, false, 0, 0, DEFAULT_MEMORY_BUDGET);
     }
 
     public DataSpec withFormat(Format f) {
         return new DataSpec(path, f, channels, height, width, testFraction, splitSeed, labels, labelColumn, standardize,
-                skipBadFiles, patches, patchSize);
+                skipBadFiles, patches, patchSize, memoryBudget);
     }
 
     public DataSpec withImages(int c, int h, int w) {
         return new DataSpec(path, format, c, h, w, testFraction, splitSeed, labels, labelColumn, standardize,
-                skipBadFiles, patches, patchSize);
+                skipBadFiles, patches, patchSize, memoryBudget);
     }
 
     public DataSpec withPatches(int n, int size) {
         return new DataSpec(path, format, channels, height, width, testFraction, splitSeed, labels, labelColumn,
-                standardize, skipBadFiles, n, size);
+                standardize, skipBadFiles, n, size, memoryBudget);
     }
 
     public DataSpec withSkipBadFiles(boolean skip) {
         return new DataSpec(path, format, channels, height, width, testFraction, splitSeed, labels, labelColumn,
-                standardize, skip, patches, patchSize);
+                standardize, skip, patches, patchSize, memoryBudget);
     }
 
     public DataSpec withLabels(Path labelsFile, String column) {
         return new DataSpec(path, format, channels, height, width, testFraction, splitSeed, labelsFile, column,
-                standardize, skipBadFiles, patches, patchSize);
+                standardize, skipBadFiles, patches, patchSize, memoryBudget);
     }
 
     public DataSpec withSplit(double fraction, long seed) {
         return new DataSpec(path, format, channels, height, width, fraction, seed, labels, labelColumn, standardize,
-                skipBadFiles, patches, patchSize);
+                skipBadFiles, patches, patchSize, memoryBudget);
+    }
+
+    public DataSpec withMemoryBudget(long bytes) {
+        return new DataSpec(path, format, channels, height, width, testFraction, splitSeed, labels, labelColumn, standardize,
+                skipBadFiles, patches, patchSize, bytes);
     }
 
     public DataSpec withStandardize(Standardize s) {
         return new DataSpec(path, format, channels, height, width, testFraction, splitSeed, labels, labelColumn, s,
-                skipBadFiles, patches, patchSize);
+                skipBadFiles, patches, patchSize, memoryBudget);
     }
 
     /** "auto", "mnist", "idx", "images", "csv" or "npy". */

@@ -33,6 +33,14 @@ public interface Dataset {
         return true;
     }
 
+    /**
+     * Whether reading a sample is slow (decoded from disk on each read): the batch loader then
+     * reads ahead on background threads.
+     */
+    default boolean streamed() {
+        return false;
+    }
+
     /** Names of the classes, index = label, or an empty list when labels are bare numbers or absent. */
     default List<String> classNames() {
         return List.of();

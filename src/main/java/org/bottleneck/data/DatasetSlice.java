@@ -34,6 +34,11 @@ final class DatasetSlice implements Dataset {
     }
 
     @Override
+    public boolean streamed() {
+        return base.streamed();
+    }
+
+    @Override
     public boolean unitInterval() {
         return base.unitInterval();
     }

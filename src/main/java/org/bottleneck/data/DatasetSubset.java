@@ -37,6 +37,11 @@ final class DatasetSubset implements Dataset {
     }
 
     @Override
+    public boolean streamed() {
+        return base.streamed();
+    }
+
+    @Override
     public boolean unitInterval() {
         return base.unitInterval();
     }

@@ -52,31 +52,82 @@ public final class ImageFolder {
     }
 
     public static Splits load(DataSpec spec) {
+        return load(spec, LoadProgress.NONE);
+    }
+
+    /**
+     * Reads the folder into memory, or — when its decoded pixels would exceed
+     * {@link DataSpec#memoryBudget()} — indexes it for streaming ({@link StreamingImageFolder}).
+     */
+    public static Splits load(DataSpec spec, LoadProgress progress) {
         Path dir = spec.path();
         Path trainDir = dir.resolve("train"), testDir = dir.resolve("test");
         List<String> notes = new ArrayList<>();
+        List<Entry> entries;
+        List<String> classes;
+        int trainFiles; // files [0, trainFiles) are the training split; -1: split by seed
         if (Files.isDirectory(trainDir) && Files.isDirectory(testDir)) {
             Listing train = list(trainDir);
-            Listing test = list(testDir);
-            List<Entry> testEntries = relabel(test, train, testDir);
-            Decoded all = decode(spec, concat(train.entries(), testEntries), notes);
-            int nTrain = all.countFrom(0, train.entries().size());
-            Dataset d = all.dataset(name(dir), train.classes());
-            int[] trainIdx = IntStream.range(0, nTrain).toArray();
-            int[] testIdx = IntStream.range(nTrain, d.size()).toArray();
-            return new Splits(d.subset(name(dir) + "-train", trainIdx), d.subset(name(dir) + "-test", testIdx),
-                    describe(dir, d, train.classes()) + ", train/ and test/ subfolders: " + trainIdx.length + " / "
-                            + testIdx.length, null, notes);
+            entries = concat(train.entries(), relabel(list(testDir), train, testDir));
+            classes = train.classes();
+            trainFiles = train.entries().size();
+        } else {
+            Listing listing = list(dir);
+            entries = listing.entries();
+            classes = listing.classes();
+            trainFiles = -1;
         }
-        Listing listing = list(dir);
-        Decoded all = decode(spec, listing.entries(), notes);
-        Dataset d = all.dataset(name(dir), listing.classes());
-        boolean[] testFile = Split.testSources(listing.entries().size(), spec.testFraction(), spec.splitSeed());
-        int[] trainIdx = Split.samples(all.sourceOf, testFile, false), testIdx = Split.samples(all.sourceOf, testFile, true);
+        Samples all = streams(spec, entries) ? StreamingImageFolder.index(spec, name(dir), entries, classes, progress, notes)
+                : decode(spec, entries, classes, name(dir), progress, notes);
+        Dataset d = all.dataset();
+        boolean[] testFile;
+        String how;
+        if (trainFiles >= 0) {
+            testFile = new boolean[entries.size()];
+            for (int f = trainFiles; f < entries.size(); f++) {
+                testFile[f] = true;
+            }
+            how = "train/ and test/ subfolders";
+        } else {
+            testFile = Split.testSources(entries.size(), spec.testFraction(), spec.splitSeed());
+            how = "split by source file (test fraction " + spec.testFraction() + ", split seed " + spec.splitSeed() + ")";
+        }
+        int[] trainIdx = Split.samples(all.sourceOf(), testFile, false), testIdx = Split.samples(all.sourceOf(), testFile, true);
         return new Splits(d.subset(name(dir) + "-train", trainIdx), d.subset(name(dir) + "-test", testIdx),
-                describe(dir, d, listing.classes()) + ", split by source file (test fraction " + spec.testFraction()
-                        + ", split seed " + spec.splitSeed() + "): " + trainIdx.length + " / " + testIdx.length,
-                null, notes);
+                describe(dir, d, classes) + (d instanceof StreamingImageFolder ? ", streamed" : "") + ", " + how + ": "
+                        + trainIdx.length + " / " + testIdx.length, null, notes);
+    }
+
+    /** The samples of a folder, in memory or streamed, and the listing index of each sample's source file. */
+    record Samples(Dataset dataset, int[] sourceOf) {
+    }
+
+    /**
+     * Whether the decoded folder would exceed the memory budget: samples × C × H × W bytes,
+     * the size from --image-size or --patch-size, else from the first image's header (all must
+     * match), C = --channels or 3.
+     */
+    private static boolean streams(DataSpec spec, List<Entry> entries) {
+        long perSample;
+        int c = spec.channels() != 0 ? spec.channels() : 3;
+        if (spec.patches() > 0) {
+            perSample = (long) spec.patches() * c * spec.patchSize() * spec.patchSize();
+        } else if (spec.height() > 0) {
+            perSample = (long) c * spec.height() * spec.width();
+        } else {
+            int[] hw = headerSize(entries.get(0).file());
+            perSample = (long) c * hw[0] * hw[1];
+        }
+        return perSample * entries.size() > spec.memoryBudget();
+    }
+
+    /** {height, width} of an image file from its header. */
+    static int[] headerSize(Path file) {
+        try {
+            return ImageDecoder.size(file.toString(), Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String name(Path dir) {
@@ -170,41 +221,25 @@ public final class ImageFolder {
         return all;
     }
 
-    /** Decoded samples: (N, C, H, W) bytes, their labels and the source file of each. */
-    private static final class Decoded {
-        byte[] pixels;
-        int[] labels;
-        int[] sourceOf;
-        int channels, height, width;
-
-        int countFrom(int fromFile, int toFile) {
-            int n = 0;
-            for (int s : sourceOf) {
-                n += s >= fromFile && s < toFile ? 1 : 0;
-            }
-            return n;
-        }
-
-        Dataset dataset(String name, List<String> classes) {
-            return new UByteDataset(name, Shape.of(channels, height, width), pixels, classes.isEmpty() ? null : labels,
-                    classes);
-        }
-    }
-
     /** One source image after decoding, resizing and cutting: its samples as (k, 3, h, w) bytes. */
-    private record Cut(byte[] rgb, int count, int height, int width, boolean colour) {
+    record Cut(byte[] rgb, int count, int height, int width, boolean colour) {
     }
 
-    private static Decoded decode(DataSpec spec, List<Entry> entries, List<String> notes) {
+    private static Samples decode(DataSpec spec, List<Entry> entries, List<String> classes, String name,
+                                  LoadProgress progress, List<String> notes) {
         Cut[] cuts = new Cut[entries.size()];
         String[] errors = new String[entries.size()];
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        progress.start("decoding images", entries.size());
         IntStream.range(0, entries.size()).parallel().forEach(i -> {
             try {
                 cuts[i] = cut(spec, entries.get(i).file(), i);
             } catch (DataException e) {
                 errors[i] = e.getMessage();
             }
+            progress.step(done.incrementAndGet());
         });
+        progress.end();
         int skipped = 0;
         for (int i = 0; i < errors.length; i++) {
             if (errors[i] != null) {
@@ -250,13 +285,8 @@ public final class ImageFolder {
                     + channels + "x" + first.height() + "x" + first.width() + "), more than one array holds; "
                     + "use a smaller --image-size or fewer --patches");
         }
-        Decoded d = new Decoded();
-        d.channels = channels;
-        d.height = first.height();
-        d.width = first.width();
-        d.pixels = new byte[(int) bytes];
-        d.labels = new int[(int) samples];
-        d.sourceOf = new int[(int) samples];
+        byte[] pixels = new byte[(int) bytes];
+        int[] labels = new int[(int) samples], sourceOf = new int[(int) samples];
         int s = 0;
         for (int i = 0; i < cuts.length; i++) {
             Cut c = cuts[i];
@@ -264,17 +294,18 @@ public final class ImageFolder {
                 continue;
             }
             for (int k = 0; k < c.count(); k++, s++) {
-                toBytes(c.rgb(), k * 3 * plane, plane, channels, d.pixels, s * channels * plane);
-                d.labels[s] = entries.get(i).label();
-                d.sourceOf[s] = i;
+                toBytes(c.rgb(), k * 3 * plane, plane, channels, pixels, s * channels * plane);
+                labels[s] = entries.get(i).label();
+                sourceOf[s] = i;
             }
         }
-        return d;
+        Shape shape = Shape.of(channels, first.height(), first.width());
+        return new Samples(new UByteDataset(name, shape, pixels, classes.isEmpty() ? null : labels, classes), sourceOf);
     }
 
     /** Decodes one file to RGB floats, resizes it, and cuts its patches. */
-    private static Cut cut(DataSpec spec, Path file, int fileIndex) {
-        ImageDecoder.DecodedImage img = ImageDecoder.read(file, 3);
+    static Cut cut(DataSpec spec, Path file, int fileIndex) {
+        DecodedImage img = ImageDecoder.read(file, 3);
         int h = img.height(), w = img.width();
         byte[] px = img.chw(); // (3, h, w)
         int plane = h * w;
@@ -312,7 +343,7 @@ public final class ImageFolder {
     }
 
     /** One (3, H, W) byte sample at rgb[from..] → (C, H, W) bytes: RGB as is, or C = 1 by BT.601 luma. */
-    private static void toBytes(byte[] rgb, int from, int plane, int channels, byte[] dst, int at) {
+    static void toBytes(byte[] rgb, int from, int plane, int channels, byte[] dst, int at) {
         if (channels == 3) {
             System.arraycopy(rgb, from, dst, at, 3 * plane);
             return;

@@ -19,6 +19,11 @@ public final class Sources {
      *               fitting one (null for a fresh fit)
      */
     public static Splits open(DataSpec spec, Standardization stored) {
+        return open(spec, stored, LoadProgress.NONE);
+    }
+
+    /** As above, reporting the indexing or decoding of an image folder to {@code progress}. */
+    public static Splits open(DataSpec spec, Standardization stored, LoadProgress progress) {
         Path p = spec.path();
         DataSpec.Format f = spec.format();
         if (p == null) {
@@ -40,7 +45,7 @@ public final class Sources {
         return switch (f) {
             case MNIST -> mnist(p, null);
             case IDX -> IdxFolder.load(spec);
-            case IMAGES -> ImageFolder.load(spec);
+            case IMAGES -> ImageFolder.load(spec, progress);
             case CSV -> Tables.csv(spec, stored);
             case NPY -> Tables.npy(spec, stored);
             case AUTO -> throw new AssertionError();

@@ -23,7 +23,7 @@ public final class Tables {
     }
 
     public static Splits csv(DataSpec spec, Standardization stored) {
-        CsvReader.CsvTable t = CsvReader.read(spec.path(), spec.labelColumn());
+        CsvTable t = CsvReader.read(spec.path(), spec.labelColumn());
         int f = t.featureNames().length;
         List<String> classes = t.classNames() == null ? List.of() : List.of(t.classNames());
         return table(spec, stored, "CSV " + spec.path() + ": " + t.rows() + " rows × " + f + " features"

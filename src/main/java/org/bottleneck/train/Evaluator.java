@@ -31,7 +31,14 @@ public final class Evaluator {
         Backend backend = model.backend();
         int d = model.outputSize();
         int b = Math.min(batchSize, data.size());
-        Batches batches = new Batches(backend, data, b, pipeline, seed);
+        try (Batches batches = new Batches(backend, data, b, pipeline, seed)) {
+            return evaluate(model, data, b, batches);
+        }
+    }
+
+    private static EvalResult evaluate(Model model, Dataset data, int b, Batches batches) {
+        Backend backend = model.backend();
+        int d = model.outputSize();
         float[] recon = new float[b], kl = new float[b], pen = new float[b];
         double[] total = new double[b];
         float[] out = new float[b * d], x = new float[b * d];
@@ -77,7 +84,14 @@ public final class Evaluator {
         Backend backend = model.backend();
         int z = model.latentDim();
         int b = Math.min(batchSize, data.size());
-        Batches batches = new Batches(backend, data, b);
+        try (Batches batches = new Batches(backend, data, b)) {
+            return importanceSampledNll(model, data, b, k, batches);
+        }
+    }
+
+    private static double importanceSampledNll(Model model, Dataset data, int b, int k, Batches batches) {
+        Backend backend = model.backend();
+        int z = model.latentDim();
         float[] recon = new float[b], eps = new float[b * z], h = new float[b * 2 * z];
         double[][] logW = new double[k][b];
         double total = 0;

@@ -50,7 +50,14 @@ public final class Trainer {
         DataChecks.fits(model, validation, config.pipeline(), "validation");
         Backend backend = model.backend();
         int b = config.batchSize();
-        Batches batches = new Batches(backend, train, b, config.pipeline(), config.seed());
+        try (Batches batches = new Batches(backend, train, b, config.pipeline(), config.seed())) {
+            return fit(train, validation, state, batches);
+        }
+    }
+
+    private TrainState fit(Dataset train, Dataset validation, TrainState state, Batches batches) throws IOException {
+        Backend backend = model.backend();
+        int b = config.batchSize();
         float[] recon = new float[b], kl = new float[b], penalty = new float[b];
         double[] loss = new double[b];
         int steps = (train.size() + b - 1) / b;
@@ -62,6 +69,7 @@ public final class Trainer {
             }
             float lr = (float) config.schedule().lr(config.lr(), epoch, config.epochs());
             batches.shuffle(config.seed(), epoch);
+            batches.beginEpoch(epoch, b);
             progress.epochStart(epoch + 1, config.epochs(), steps);
             double sumLoss = 0, sumRecon = 0, sumKl = 0;
             long counted = 0;
@@ -69,7 +77,7 @@ public final class Trainer {
             for (int i = 0; i < steps; i++) {
                 int from = i * b, n = Math.min(b, train.size() - from);
                 model.prepare(n);
-                Batches.Batch batch = batches.load(from, n, model, epoch);
+                Batches.Batch batch = batches.next(model);
                 model.trainStep(state.step, batch.target(), batch.mask());
                 if (config.clipNorm() > 0) {
                     clip(backend);

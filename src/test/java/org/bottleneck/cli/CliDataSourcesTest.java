@@ -107,6 +107,27 @@ class CliDataSourcesTest {
         assertTrue(picture.getHeight() > 2 * 16, "a row of samples and a row of their corrupted inputs");
     }
 
+    /** Streamed from disk and decoded ahead on background threads, or held in memory: the same run, bit for bit. */
+    @Test
+    void aFolderStreamedFromDiskTrainsExactlyAsInMemory() throws IOException {
+        Path data = tmp.resolve("many");
+        for (int i = 0; i < 40; i++) {
+            TestData.randomPng(data.resolve(i + ".png"), 3, 8, 8, i);
+        }
+        String[] common = {"--data", data.toString(), "--degrade", "gaussian=0.2", "--augment", "flip"};
+        List<String> a = new ArrayList<>(List.of(common)), b = new ArrayList<>(List.of(common));
+        b.addAll(List.of("--memory-budget", "0"));
+        Path memory = tmp.resolve("memory"), streamed = tmp.resolve("streamed");
+        ok(train(memory, a.toArray(String[]::new)));
+        String r = ok(train(streamed, b.toArray(String[]::new))).err();
+        assertTrue(r.contains("streaming 40 images"), r);
+        List<String> m = Files.readAllLines(memory.resolve("metrics.csv")), s = Files.readAllLines(streamed.resolve("metrics.csv"));
+        for (int e = 1; e <= 1; e++) { // all but the timing columns
+            assertEquals(String.join(",", java.util.Arrays.copyOf(m.get(e).split(","), 8)),
+                    String.join(",", java.util.Arrays.copyOf(s.get(e).split(","), 8)), "epoch " + e);
+        }
+    }
+
     @Test
     void anUnlabelledFolderOfMixedSizesWithImageSize() throws IOException {
         Path data = tmp.resolve("photos");

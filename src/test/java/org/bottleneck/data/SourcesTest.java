@@ -153,6 +153,31 @@ class SourcesTest {
     }
 
     @Test
+    void aStreamedFolderGivesTheSamplesOfTheInMemoryOne() throws IOException {
+        Path dir = tmp.resolve("streamed");
+        for (int i = 0; i < 9; i++) {
+            TestData.randomPng(dir.resolve(i % 3 == 0 ? "a" : "b").resolve(i + ".png"), 3, 12 + i % 2, 14, 20 + i);
+        }
+        DataSpec memory = DataSpec.of(dir).withImages(3, 8, 8).withPatches(2, 5).withSplit(0.3, 4);
+        Splits m = Sources.open(memory, null), s = Sources.open(memory.withMemoryBudget(0), null);
+        assertFalse(m.train().streamed());
+        assertTrue(s.train().streamed());
+        assertTrue(String.join(" ", s.notes()).contains("streaming 9 images"), s.notes().toString());
+        assertEquals(m.train().size(), s.train().size());
+        assertEquals(m.test().size(), s.test().size());
+        for (int i = 0; i < m.train().size(); i++) {
+            assertArrayEquals(sample(m.train(), i), sample(s.train(), i), "train sample " + i);
+            assertEquals(m.train().label(i), s.train().label(i));
+        }
+        for (int i = 0; i < m.test().size(); i++) {
+            assertArrayEquals(sample(m.test(), i), sample(s.test(), i), "test sample " + i);
+        }
+        Files.writeString(dir.resolve("a").resolve("broken.png"), "not a png");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Sources.open(memory.withMemoryBudget(0), null));
+        assertTrue(e.getMessage().contains("broken.png"), e.getMessage());
+    }
+
+    @Test
     void mixedSizesNeedAnImageSize() throws IOException {
         Path dir = tmp.resolve("mixed");
         TestData.randomPng(dir.resolve("a.png"), 3, 10, 10, 1);
