@@ -66,8 +66,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "KL weight of a β-VAE. Default: the model's (1).")
     Double beta;
 
-    @Option(names = "--corruption", defaultValue = "none", description = "Denoising shorthand: none, gaussian, masking or "
-            + "salt-pepper at level --noise (= --degrade KIND=LEVEL). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--corruption", defaultValue = "none", description = "Denoising shorthand: none, gaussian (unclipped), "
+            + "masking or salt-pepper at level --noise (= --degrade KIND=LEVEL). Default: ${DEFAULT-VALUE}.")
     String corruption;
 
     @Option(names = "--noise", defaultValue = "0.3", description = "Corruption level: Gaussian std, masking or salt-and-pepper probability. Default: ${DEFAULT-VALUE}.")
@@ -77,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
     String augment;
 
     @Option(names = "--degrade", description = "Degradations of the input only (targets stay clean), in order: gaussian=σ, "
-            + "salt-pepper=p, masking=p, box=MIN[-MAX][:whole] (holes; the loss covers the hole unless :whole), "
+            + "(clipped to [0, 1]; gaussian=σ:unclipped not), salt-pepper=p, masking=p, box=MIN[-MAX][:whole] (holes; the loss covers the hole unless :whole), "
             + "down=F[:box|bilinear|bicubic][:up], luma. Default: none.")
     String degrade;
 
@@ -255,7 +255,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --corruption '" + corruption
                     + "' (expected none, gaussian, masking or salt-pepper; or use --degrade)");
         }
-        String shorthand = c.equals("none") ? null : c + "=" + noise;
+        // gaussian as before this round: unclipped, zero-mean noise (its denoising numbers stay)
+        String shorthand = c.equals("none") ? null : c + "=" + noise + (c.equals("gaussian") ? ":unclipped" : "");
         if (shorthand == null) {
             return degrade;
         }
@@ -276,8 +277,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         JsonNode kind = trainConfig.get("corruption");
         String k = kind == null ? "none" : kind.asText();
-        return Pipeline.parse(null, k.equals("none") ? null : k + "=" + trainConfig.get("corruption_level").asDouble(),
-                unitInterval);
+        return Pipeline.parse(null, k.equals("none") ? null : k + "=" + trainConfig.get("corruption_level").asDouble()
+                + (k.equals("gaussian") ? ":unclipped" : ""), unitInterval); // that noise was never clipped
     }
 
     /** The train config saved with the checkpoint; only an explicit --epochs overrides it. */

@@ -48,7 +48,8 @@ final class LegacyConfig {
         String kind = f.text("corruption");
         String degradation = switch (kind) {
             case "none" -> "";
-            case "gaussian", "masking" -> kind + "=" + f.number("corruption_level", 0);
+            case "gaussian" -> "gaussian=" + f.number("corruption_level", 0) + ":unclipped"; // v1 never clipped
+            case "masking" -> "masking=" + f.number("corruption_level", 0);
             default -> throw new IllegalArgumentException("version-1 model config: unknown corruption '" + kind + "'");
         };
         return new Converted(a, degradation);

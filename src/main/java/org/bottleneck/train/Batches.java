@@ -28,7 +28,7 @@ import org.bottleneck.tensor.Tensor;
  * <p>An epoch is read with {@link #beginEpoch} then {@link #next} per step. When reading is
  * slow — samples decoded from disk ({@link Dataset#streamed()}), or a pipeline feeding a GPU —
  * a background thread builds the next {@value #AHEAD} batches while the step runs (samples in
- * parallel on {@code decodeThreads} workers), so memory stays bounded and the step does not
+ * parallel on the spare cores), so memory stays bounded and the step does not
  * wait when the reading keeps up. Otherwise batches are built on the caller's thread: on a
  * small CPU a reader thread would only take a core from the GEMMs.
  */
@@ -85,7 +85,9 @@ public final class Batches implements AutoCloseable {
         this.inline = new HostBatch(maxBatch, in, out, pipeline.degrades());
         this.examples = ThreadLocal.withInitial(() -> pipeline.newExample(sample));
         this.background = data.streamed() || (!pipeline.isEmpty() && !backend.name().equals("cpu"));
-        int threads = data.streamed() ? Math.max(1, Runtime.getRuntime().availableProcessors() - 1) : 1;
+        int cores = Runtime.getRuntime().availableProcessors();
+        // decoding from disk takes every spare core; host transforms for a GPU up to four
+        int threads = data.streamed() ? Math.max(1, cores - 1) : background ? Math.min(4, Math.max(1, cores - 1)) : 1;
         this.workers = threads > 1 ? new ForkJoinPool(threads) : null;
         if (background) {
             ready = new ArrayBlockingQueue<>(AHEAD);

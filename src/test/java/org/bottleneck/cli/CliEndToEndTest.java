@@ -164,7 +164,7 @@ class CliEndToEndTest {
         }
         if (name.equals("ae-denoising")) { // corruption belongs to the batch pipeline: the training config
             String trainConfig = Checkpoint.read(out.resolve("last.safetensors")).metadata().get("train_config");
-            assertTrue(trainConfig.contains("\"degrade\":\"gaussian=0.3\""), trainConfig);
+            assertTrue(trainConfig.contains("\"degrade\":\"gaussian=0.3:unclipped\""), trainConfig);
             assertTrue(!stored.contains("corruption"), "the architecture holds no corruption: " + stored);
         }
     }

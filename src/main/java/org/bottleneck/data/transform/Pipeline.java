@@ -17,7 +17,7 @@ import org.bottleneck.tensor.Shape;
  * test sample. Runs on the host for every backend, so CPU and GPU train on the same bits.
  *
  * <p>Specs, as {@code --augment} and {@code --degrade} take them (comma-separated, in order):
- * {@code crop=H[xW]}, {@code flip}; {@code gaussian=σ}, {@code salt-pepper=p}, {@code masking=p},
+ * {@code crop=H[xW]}, {@code flip}; {@code gaussian=σ[:unclipped]}, {@code salt-pepper=p}, {@code masking=p},
  * {@code box=MIN[-MAX][:whole]}, {@code down=F[:box|bilinear|bicubic][:up]}, {@code luma}.
  */
 public final class Pipeline {
@@ -65,7 +65,13 @@ public final class Pipeline {
         String[] args = eq < 0 ? new String[0] : item.substring(eq + 1).split(":");
         try {
             return switch (name) {
-                case "gaussian" -> new GaussianNoise(number(args, 0, item), unit);
+                case "gaussian" -> {
+                    boolean unclipped = args.length > 1 && args[1].equals("unclipped");
+                    if (args.length > 2 || (args.length == 2 && !unclipped)) {
+                        throw new IllegalArgumentException("expected gaussian=σ[:unclipped]");
+                    }
+                    yield new GaussianNoise(number(args, 0, item), unit && !unclipped);
+                }
                 case "salt-pepper", "sp" -> {
                     if (!unit) {
                         throw new IllegalArgumentException("salt-pepper sets values to 0 and 1, which needs data in [0, 1]");

@@ -59,9 +59,13 @@ class PipelineTest {
         assertTrue(clipped > 0, "σ = 0.5 pushes some pixels out of [0, 1]");
         assertArrayEquals(x, Arrays.copyOf(e.target, 20), "the target stays clean");
         assertFalse(e.masked);
-        // tables are not clipped
+        // tables are not clipped, nor is gaussian=σ:unclipped
         Example t = make(Pipeline.parse(null, "gaussian=0.5", false), d, 2, 4);
-        assertEquals(x[0] + 0.5f * Philox.normal(key, 0), t.input[0]);
+        Example u = make(Pipeline.parse(null, "gaussian=0.5:unclipped", true), d, 2, 4);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(x[i] + 0.5f * Philox.normal(key, i), t.input[i]);
+            assertEquals(x[i] + 0.5f * Philox.normal(key, i), u.input[i]);
+        }
     }
 
     @Test
