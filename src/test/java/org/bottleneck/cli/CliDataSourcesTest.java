@@ -191,6 +191,53 @@ class CliDataSourcesTest {
         assertTrue(described.contains("0=") && described.contains("1="), described);
     }
 
+    /** A bad table: its content, and what the one-line error must name. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badCsv() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("a,b,label\n1,2,x\n3,4\n", new String[] {"line 3", "2 fields", "3"}),
+                org.junit.jupiter.params.provider.Arguments.of("a,b\n1,2\n3,abc\n", new String[] {"line 3", "'b'", "abc"}),
+                org.junit.jupiter.params.provider.Arguments.of("a,b\n1,NaN\n", new String[] {"line 2", "'b'", "NaN"}),
+                org.junit.jupiter.params.provider.Arguments.of("a,b\n1,2\n-Infinity,2\n", new String[] {"line 3", "'a'", "Infinity"}),
+                org.junit.jupiter.params.provider.Arguments.of("a,b\n1,\n", new String[] {"line 2", "'b'"}),
+                org.junit.jupiter.params.provider.Arguments.of("a,b\n", new String[] {"no rows"}));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("badCsv")
+    void aBadCsvFailsNamingLineColumnAndValue(String content, String[] named) throws IOException {
+        Path csv = Files.writeString(tmp.resolve("bad.csv"), content);
+        String[] parts = java.util.Arrays.copyOf(named, named.length + 1);
+        parts[named.length] = "bad.csv";
+        assertFailure(train(tmp.resolve("out"), "--data", csv.toString()), parts);
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+    }
+
+    @Test
+    void badNpyFilesFailNamingTheProblem() throws IOException {
+        Path x = tmp.resolve("x.npy");
+        java.nio.ByteBuffer payload = java.nio.ByteBuffer.allocate(8 * 6);
+        TestData.npy(x, "<c8", new int[] {3, 2}, payload); // complex64
+        assertFailure(train(tmp.resolve("o1"), "--data", x.toString()), "x.npy", "<c8");
+        // a Fortran-ordered array: the header says so
+        byte[] bytes = Files.readAllBytes(x);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("'<c8', 'fortran_order': False", "'<f8', 'fortran_order': True ");
+        Files.write(x, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertFailure(train(tmp.resolve("o2"), "--data", x.toString()), "x.npy", "Fortran");
+        float[] v = new float[12];
+        TestData.npyFloats(x, new int[] {6, 2}, v);
+        Path y = tmp.resolve("y.npy");
+        TestData.npyLongs(y, new long[] {0, 1, 0});
+        assertFailure(train(tmp.resolve("o3"), "--data", x.toString(), "--labels", y.toString()), "y.npy", "3 values", "6 samples");
+        Path one = tmp.resolve("one");
+        TestData.randomPng(one.resolve("cats").resolve("a.png"), 3, 4, 4, 1);
+        assertFailure(train(tmp.resolve("o4"), "--data", one.toString()), "one class subfolder ('cats')");
+        Path broken = tmp.resolve("broken");
+        TestData.randomPng(broken.resolve("a.png"), 3, 4, 4, 1);
+        Files.writeString(broken.resolve("b.png"), "no PNG here");
+        assertFailure(train(tmp.resolve("o5"), "--data", broken.toString()), "b.png", "--skip-bad-files");
+    }
+
     @Test
     void badDataFailsWithOneLineNamingIt() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
