@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
         BN_KERNEL(bce_with_logits), BN_KERNEL(mse), BN_KERNEL(l1_penalty),
         BN_KERNEL(gaussian_latent_forward), BN_KERNEL(gaussian_latent_backward),
         BN_KERNEL(uniform), BN_KERNEL(normal), BN_KERNEL(dropout_forward),
-        BN_KERNEL(gaussian_corruption), BN_KERNEL(masking_corruption),
+        
         BN_KERNEL(adamw), BN_KERNEL(sgd),
         BN_KERNEL(im2col), BN_KERNEL(col2im), BN_KERNEL(rows_to_nchw), BN_KERNEL(nchw_to_rows),
         BN_KERNEL(channel_bias_activation_forward), BN_KERNEL(channel_bias_activation_backward),

@@ -1,4 +1,4 @@
-// Philox-driven fills and corruptions. Each thread computes one Philox block (4 words) and
+// Philox-driven fills and dropout. Each thread computes one Philox block (4 words) and
 // writes the stream elements of that block inside [offset, offset + n); output element i is
 // stream element offset + i. Threads needed: bn_philox_threads(offset, n).
 #include "philox.cuh"
@@ -41,16 +41,4 @@ extern "C" __global__ void dropout_forward(const float* x, float* mask, float* y
         mask[i] = m;
         y[i] = x[i] * m;
     });
-}
-
-// y = x + std·normal(seed, offset + i); x may alias y.
-extern "C" __global__ void gaussian_corruption(const float* x, float* y, int n, float std,
-                                               u64 seed, u64 offset) {
-    BN_FOR_BLOCK_ELEMENTS(n, seed, offset, { y[i] = x[i] + std * bn_normal_in_block(pb, sidx); });
-}
-
-// y = uniform(seed, offset + i) < p ? 0 : x; x may alias y.
-extern "C" __global__ void masking_corruption(const float* x, float* y, int n, float p,
-                                              u64 seed, u64 offset) {
-    BN_FOR_BLOCK_ELEMENTS(n, seed, offset, { y[i] = bn_to_uniform(pb.w[lane]) < p ? 0.0f : x[i]; });
 }

@@ -33,10 +33,9 @@ public final class Bench {
     public static Result run(Backend backend, Architecture arch, Dataset data, int batch, int warmup, int steps) {
         try (Model model = new Model(backend, arch, 1)) {
             TrainConfig tc = TrainConfig.defaults(1);
-            Batches batches = new Batches(backend, data, batch);
             float[] loss = new float[batch];
             int per = data.size() / batch;
-            try (Optimizer opt = Trainer.optimizerFor(model, tc)) {
+            try (Batches batches = new Batches(backend, data, batch); Optimizer opt = Trainer.optimizerFor(model, tc)) {
                 model.prepare(batch);
                 long t0 = 0;
                 for (int s = 0; s < warmup + steps; s++) {

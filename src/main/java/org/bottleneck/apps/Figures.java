@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.transform.Draws;
+import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Pipeline;
+import org.bottleneck.tensor.Shape;
 import org.bottleneck.train.EpochMetrics;
 import org.bottleneck.viz.ImageGrid;
 import org.bottleneck.viz.TrainingCurve;
@@ -22,8 +26,40 @@ public final class Figures {
         int count = Math.min(n, data.size());
         float[] x = images(data, 0, count);
         float[] y = codec.reconstruct(x, count);
-        int[] hw = imageSize(data);
-        ImageGrid.writeRows(png, List.of("input", "output"), List.of(x, y), hw[0], hw[1], SCALE);
+        int[] chw = imageShape(data);
+        ImageGrid.writeRows(png, List.of("input", "output"), List.of(x, y), chw[0], chw[1], chw[2], SCALE);
+    }
+
+    /**
+     * For a model trained through a degrading pipeline: the first n test examples' degraded
+     * inputs (when they have the target's shape), the model's outputs and the clean targets,
+     * one row each; the evaluation draws ({@link Pipeline#EVAL_EPOCH}).
+     */
+    public static void restorations(Codec codec, Dataset data, Pipeline pipeline, long seed, int n, Path png) {
+        int count = Math.min(n, data.size());
+        Shape target = pipeline.targetShape(data.sampleShape()), input = pipeline.inputShape(data.sampleShape());
+        int in = (int) input.size(), out = (int) target.size();
+        float[] x = new float[count * in], t = new float[count * out];
+        Example e = pipeline.newExample(data.sampleShape());
+        Draws d = new Draws();
+        for (int i = 0; i < count; i++) {
+            pipeline.make(data, i, Pipeline.EVAL_EPOCH, seed, e, d);
+            System.arraycopy(e.input, 0, x, i * in, in);
+            System.arraycopy(e.target, 0, t, i * out, out);
+        }
+        float[] y = codec.reconstruct(x, count);
+        int[] chw = target.rank() == 3 ? target.dims() : imageShape(data);
+        List<String> labels = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
+        if (input.equals(target)) {
+            labels.add("input");
+            rows.add(x);
+        }
+        labels.add("output");
+        rows.add(y);
+        labels.add("target");
+        rows.add(t);
+        ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], SCALE);
     }
 
     /**
@@ -41,8 +77,8 @@ public final class Figures {
             codes = codec.sampleCodes(n, seed, g.mean(), g.cholesky());
         }
         float[] x = codec.decode(codes, n);
-        int[] hw = imageSize(fitData);
-        ImageGrid.write(png, x, n, hw[0], hw[1], (int) Math.ceil(Math.sqrt(n)), SCALE);
+        int[] chw = imageShape(fitData);
+        ImageGrid.write(png, x, n, chw[0], chw[1], chw[2], (int) Math.ceil(Math.sqrt(n)), SCALE);
     }
 
     /**
@@ -69,8 +105,8 @@ public final class Figures {
             System.arraycopy(b, 0, row, (steps + 1) * d, d);
             rows.add(row);
         }
-        int[] hw = imageSize(data);
-        ImageGrid.writeRows(png, rows, hw[0], hw[1], SCALE);
+        int[] chw = imageShape(data);
+        ImageGrid.writeRows(png, null, rows, chw[0], chw[1], chw[2], SCALE);
     }
 
     /** Train and validation loss per epoch. */
@@ -103,16 +139,26 @@ public final class Figures {
         return x;
     }
 
-    /** (H, W) of the dataset's images; a flat sample of D features is drawn as √D × √D if square. */
-    static int[] imageSize(Dataset data) {
+    /** Whether the dataset's samples can be drawn: images in [0, 1], or flat vectors of a square size in [0, 1]. */
+    public static boolean drawable(Dataset data) {
         var s = data.sampleShape();
-        if (s.rank() >= 2) {
-            return new int[] {s.dim(s.rank() - 2), s.dim(s.rank() - 1)};
+        int side = (int) Math.round(Math.sqrt(data.features()));
+        return data.unitInterval() && (s.rank() == 2 || s.rank() == 3 || (s.rank() == 1 && side * side == data.features()));
+    }
+
+    /** (C, H, W) of the dataset's images; a flat sample of D features is drawn as 1 × √D × √D if square. */
+    static int[] imageShape(Dataset data) {
+        var s = data.sampleShape();
+        if (s.rank() == 3) {
+            return s.dims();
+        }
+        if (s.rank() == 2) {
+            return new int[] {1, s.dim(0), s.dim(1)};
         }
         int side = (int) Math.round(Math.sqrt(data.features()));
-        if (side * side != data.features()) {
+        if (s.rank() != 1 || side * side != data.features()) {
             throw new IllegalArgumentException("cannot draw samples of shape " + s + " as images");
         }
-        return new int[] {side, side};
+        return new int[] {1, side, side};
     }
 }

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.io.AtomicFile;
 import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
@@ -42,15 +44,28 @@ public final class TrainSession {
      */
     public static TrainState run(Model model, TrainConfig config, Optimizer optimizer, TrainState start,
                                  Dataset train, Dataset test, Path out, Progress progress) throws IOException {
+        return run(model, config, optimizer, start, train, test, out, Map.of(), progress);
+    }
+
+    /**
+     * As above, with {@code dataMetadata} (the data source, its standardization) stored in
+     * every checkpoint, so eval and encode later read the data as training did.
+     */
+    public static TrainState run(Model model, TrainConfig config, Optimizer optimizer, TrainState start,
+                                 Dataset train, Dataset test, Path out, Map<String, String> dataMetadata,
+                                 Progress progress) throws IOException {
         Files.createDirectories(out);
         if (!Files.isWritable(out)) {
             throw new IOException("output folder " + out.toAbsolutePath() + " is not writable");
         }
-        Map<String, String> meta = Map.of("train_config", trainConfigJson(config));
+        Map<String, String> meta = new LinkedHashMap<>(dataMetadata);
+        meta.put("train_config", trainConfigJson(config));
         Trainer trainer = new Trainer(model, config, optimizer, progress, (state, opt, improved) -> {
             TrainingCheckpoint.save(out.resolve(LAST), model, opt, state, meta);
             if (improved) {
-                Checkpoint.save(out.resolve(BEST), model, null, Map.of("epoch", Integer.toString(state.bestEpoch)));
+                Map<String, String> best = new LinkedHashMap<>(dataMetadata);
+                best.put("epoch", Integer.toString(state.bestEpoch));
+                Checkpoint.save(out.resolve(BEST), model, null, best);
             }
             writeCsv(out.resolve("metrics.csv"), state);
             Figures.trainingCurve(state.history, model.architecture().describe(), out.resolve("training_curve.png"));
@@ -62,18 +77,41 @@ public final class TrainSession {
     /** Loads {@code best.safetensors} into the model, evaluates it and draws the figures. */
     public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
                                     long seed) throws IOException {
+        return finish(model, state, train, test, out, Pipeline.NONE, seed);
+    }
+
+    /** As above, evaluating through the run's pipeline (degraded inputs against clean targets). */
+    public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
+                                    Pipeline pipeline, long seed) throws IOException {
         Path best = out.resolve(BEST);
         if (Files.exists(best)) {
             Checkpoint.loadParameters(best, Checkpoint.read(best), model);
         }
-        EvalResult r = Evaluator.evaluate(model, test, 1000);
-        Codec codec = new Codec(model);
-        Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
-        Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
-        Figures.interpolation(codec, test, new int[][] {{0, 1}, {2, 3}, {4, 5}, {6, 7}}, 10,
-                out.resolve("interpolation.png"));
+        EvalResult r = Evaluator.evaluate(model, test, 1000, pipeline, seed);
+        if (Figures.drawable(test)) { // tables have no picture
+            Codec codec = new Codec(model);
+            if (pipeline.degrades()) {
+                Figures.restorations(codec, test, pipeline, seed, 16, out.resolve("reconstructions.png"));
+            } else {
+                Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
+            }
+            if (pipeline.inputShape(test.sampleShape()).equals(test.sampleShape())) { // codes of clean samples
+                Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
+                Figures.interpolation(codec, test, pairs(test.size()), 10, out.resolve("interpolation.png"));
+            }
+        }
         writeJson(out.resolve("metrics.json"), model, state, r);
         return r;
+    }
+
+    /** Up to four disjoint pairs (0,1), (2,3), … of the first samples. */
+    private static int[][] pairs(int n) {
+        int k = Math.max(1, Math.min(4, n / 2));
+        int[][] p = new int[k][];
+        for (int i = 0; i < k; i++) {
+            p[i] = new int[] {(2 * i) % n, (2 * i + 1) % n};
+        }
+        return p;
     }
 
     static String trainConfigJson(TrainConfig c) {
@@ -90,8 +128,8 @@ public final class TrainSession {
         o.put("clip_norm", c.clipNorm());
         o.put("patience", c.patience());
         o.put("seed", c.seed());
-        o.put("corruption", c.corruption().kind().name().toLowerCase(java.util.Locale.ROOT));
-        o.put("corruption_level", c.corruption().level());
+        o.put("augment", c.pipeline().augmentSpec());
+        o.put("degrade", c.pipeline().degradeSpec());
         return o.toString();
     }
 

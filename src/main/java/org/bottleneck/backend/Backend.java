@@ -138,16 +138,17 @@ public interface Backend extends Allocator, AutoCloseable {
 
     /**
      * Binary cross-entropy on logits x (B,D) against targets t (B,D) in [0,1], stable form
-     * {@code ℓ = max(x,0) − x·t + log1p(exp(−|x|))}. Writes {@code loss(B)[b] = Σ_d ℓ} and,
-     * if dx is not null, {@code dx = gradScale·(sigmoid(x) − t)}.
+     * {@code ℓ = max(x,0) − x·t + log1p(exp(−|x|))}, weighted by the loss mask m (B,D) of 0/1
+     * values (null: every element counts). Writes {@code loss(B)[b] = Σ_d m·ℓ} and, if dx is
+     * not null, {@code dx = gradScale·m·(sigmoid(x) − t)}.
      */
-    void bceWithLogits(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale);
+    void bceWithLogits(Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale);
 
     /**
-     * Squared error {@code ℓ = (x − t)²}: {@code loss(B)[b] = Σ_d ℓ} and, if dx is not null,
-     * {@code dx = gradScale·2(x − t)}.
+     * Squared error {@code ℓ = (x − t)²} weighted by the mask m (B,D) or null:
+     * {@code loss(B)[b] = Σ_d m·ℓ} and, if dx is not null, {@code dx = gradScale·2m(x − t)}.
      */
-    void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale);
+    void mse(Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale);
 
     /**
      * L1 activity penalty on codes h (B,Z): {@code loss[b] += lambda·Σ_j |h[b,j]|} and, if dh
@@ -186,11 +187,6 @@ public interface Backend extends Allocator, AutoCloseable {
      */
     void dropout(Tensor x, float p, long seed, long offset, Tensor mask, Tensor y);
 
-    /** Denoising input: {@code y = x + std·normal(seed, offset + i)}. */
-    void gaussianCorruption(Tensor x, float std, long seed, long offset, Tensor y);
-
-    /** Masking noise: {@code y = uniform(seed, offset + i) < p ? 0 : x}. */
-    void maskingCorruption(Tensor x, float p, long seed, long offset, Tensor y);
 
     // ---------------------------------------------------------------- optimizers
 

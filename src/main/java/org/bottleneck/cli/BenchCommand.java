@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.bottleneck.apps.Bench;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.data.Mnist;
 import org.bottleneck.model.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Backend backend = common.backend()) {
-            Dataset train = Mnist.load(common.dataDir(), true);
+            Dataset train = common.data.open(null).train();
             if (csv) {
                 System.out.println("model,batch,samples_per_s,step_ms,gemm_ms,gemm_gflops,step_gflops,gemm_bound_fraction");
             } else {

@@ -1,10 +1,8 @@
 package org.bottleneck.cli;
 
-import java.nio.file.Path;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Backends;
-import org.bottleneck.data.Dataset;
-import org.bottleneck.data.Mnist;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: where to compute and where the data is. */
@@ -17,29 +15,10 @@ public final class CommonOptions {
             description = "CPU threads for OpenBLAS; 0 = all cores. Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--data", description = "Folder with the MNIST IDX files. Default: data/mnist.")
-    Path data;
-
-    @Option(names = "--test-limit", defaultValue = "0",
-            description = "Use only the first N test images (0 = all). Default: ${DEFAULT-VALUE}.")
-    int testLimit;
+    @Mixin
+    DataOptions data;
 
     Backend backend() {
         return Backends.open(device, threads);
-    }
-
-    Path dataDir() {
-        return data != null ? data : Mnist.defaultDir();
-    }
-
-    Dataset test() {
-        return limit(Mnist.load(dataDir(), false), testLimit);
-    }
-
-    static Dataset limit(Dataset d, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("a limit must be ≥ 0, got " + n);
-        }
-        return n == 0 || n >= d.size() ? d : d.slice(0, n);
     }
 }

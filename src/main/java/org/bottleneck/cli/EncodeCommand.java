@@ -9,7 +9,6 @@ import org.bottleneck.apps.Codec;
 import org.bottleneck.apps.Figures;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.data.Mnist;
 import org.bottleneck.io.AtomicFile;
 import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write the latent codes of MNIST images as CSV: index,label,z0,…,z(Z−1) (the mean for a VAE).")
+        description = "Write the latent codes of a data split as CSV: index,label,z0,…,z(Z−1) (the mean for a VAE).")
 public final class EncodeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -40,7 +39,7 @@ public final class EncodeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         }
         try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
-            Dataset data = CommonOptions.limit(Mnist.load(common.dataDir(), split.equals("train")), limit);
+            Dataset data = DataOptions.limit(split.equals("train") ? ckpt.train(model, common.data) : ckpt.test(model, common.data), limit);
             int n = data.size(), z = model.latentDim();
             float[] codes = new Codec(model).encode(Figures.images(data, 0, n), n);
             StringBuilder sb = new StringBuilder("index,label");

@@ -33,7 +33,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --k ≥ 0 and --batch ≥ 1, got --k " + k + " --batch " + batch);
         }
         try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
-            Dataset test = common.test();
+            Dataset test = ckpt.test(model, common.data);
             EvalResult r = Evaluator.evaluate(model, test, batch);
             System.out.println("model                 " + model.architecture().describe());
             System.out.printf(Locale.ROOT, "test images           %d%n", r.samples());

@@ -37,7 +37,7 @@ public final class InterpolateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--steps must be ≥ 2, got " + steps);
         }
         try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
-            Figures.interpolation(new Codec(model), common.test(), new int[][] {{from, to}}, steps, out);
+            Figures.interpolation(new Codec(model), ckpt.test(model, common.data), new int[][] {{from, to}}, steps, out);
             System.out.println("wrote " + out);
         }
         return 0;

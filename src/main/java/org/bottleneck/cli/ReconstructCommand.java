@@ -28,7 +28,7 @@ public final class ReconstructCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
-            Figures.reconstructions(new Codec(model), common.test(), count, out);
+            Figures.reconstructions(new Codec(model), ckpt.test(model, common.data), count, out);
             System.out.println("wrote " + out);
         }
         return 0;

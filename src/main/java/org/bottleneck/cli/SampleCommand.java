@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.bottleneck.apps.Codec;
 import org.bottleneck.apps.Figures;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.data.Mnist;
 import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +36,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be ≥ 1, got " + count);
         }
         try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
-            Figures.samples(new Codec(model), Mnist.load(common.dataDir(), true), count, seed, out);
+            Figures.samples(new Codec(model), ckpt.train(model, common.data), count, seed, out);
             System.out.println("wrote " + out);
         }
         return 0;

@@ -3,13 +3,19 @@ package org.bottleneck.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bottleneck.apps.Figures;
 import org.bottleneck.apps.TrainSession;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
-import org.bottleneck.data.Mnist;
-import org.bottleneck.data.Corruption;
+import org.bottleneck.data.Splits;
+import org.bottleneck.data.Standardization;
+import org.bottleneck.data.transform.Pipeline;
+import org.bottleneck.tensor.Shape;
 import org.bottleneck.model.Architecture;
 import org.bottleneck.model.Checkpoint;
 import org.bottleneck.model.LatentHead;
@@ -30,13 +36,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an autoencoder on MNIST and write checkpoints, metrics and pictures to --out.",
+        description = {"Train an autoencoder (on MNIST unless --data says otherwise) and write checkpoints, metrics and pictures to --out.",
                 "With no options: the reference VAE (784-512-256-2×20, Adam 1e-3, batch 128) for 10 epochs.",
                 "Models: vae (β-VAE with --beta), ae (784-512-256-32, linear code), lecture (784-100-10, "
                         + "sigmoid, MSE: W¹ 100×784, W² 10×100, U¹ 100×10, U² 784×100), convae (conv encoder "
                         + "32-64, code 32, transposed-conv decoder), convvae (the same with a 16-d Gaussian head);",
                 "or any architecture as JSON with --arch FILE (format in the README).",
-                "Denoising: --corruption gaussian|masking --noise LEVEL. Sparse: --l1 LAMBDA."})
+                "Denoising: --corruption gaussian|masking|salt-pepper --noise LEVEL (or --degrade). Sparse: --l1 LAMBDA.",
+                "Data: --data FOLDER|FILE (IDX, images, CSV, NPY; see `bottleneck data --help`)."})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -59,11 +66,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "KL weight of a β-VAE. Default: the model's (1).")
     Double beta;
 
-    @Option(names = "--corruption", defaultValue = "none", description = "Denoising input corruption: none, gaussian or masking. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--corruption", defaultValue = "none", description = "Denoising shorthand: none, gaussian (unclipped), "
+            + "masking or salt-pepper at level --noise (= --degrade KIND=LEVEL). Default: ${DEFAULT-VALUE}.")
     String corruption;
 
-    @Option(names = "--noise", defaultValue = "0.3", description = "Corruption level: Gaussian std or masking probability. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--noise", defaultValue = "0.3", description = "Corruption level: Gaussian std, masking or salt-and-pepper probability. Default: ${DEFAULT-VALUE}.")
     double noise;
+
+    @Option(names = "--augment", description = "Augmentations of input and target alike, comma-separated: crop=H[xW], flip. Default: none.")
+    String augment;
+
+    @Option(names = "--degrade", description = "Degradations of the input only (targets stay clean), in order: gaussian=σ, "
+            + "(clipped to [0, 1]; gaussian=σ:unclipped not), salt-pepper=p, masking=p, box=MIN[-MAX][:whole] (holes; the loss covers the hole unless :whole), "
+            + "down=F[:box|bilinear|bicubic][:up], luma. Default: none.")
+    String degrade;
 
     @Option(names = "--l1", description = "Sparse autoencoder: L1 weight on the code. Default: the model's (0).")
     Double l1;
@@ -113,7 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from a last.safetensors exactly as if never stopped (--epochs may raise the total).")
     Path resume;
 
-    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training samples (0 = all). Default: ${DEFAULT-VALUE}.")
     int trainLimit;
 
     @Option(names = "--loss-every", description = "Read losses back every N steps. Default: 1 on CPU, 20 on CUDA.")
@@ -129,58 +145,68 @@ public final class TrainCommand implements Callable<Integer> {
                 : resume != null && resume.toAbsolutePath().getParent() != null ? resume.toAbsolutePath().getParent()
                 : Path.of("runs", arch != null ? stem(arch) : model);
         try (Backend backend = common.backend()) {
-            Dataset train = CommonOptions.limit(Mnist.load(common.dataDir(), true), trainLimit);
-            Dataset test = common.test();
+            Safetensors.Contents ckpt = resume != null ? Checkpoint.read(resume) : null;
+            String storedStd = ckpt != null ? ckpt.metadata().get(Standardization.METADATA_KEY) : null;
+            Splits splits = common.data.open(storedStd == null ? null : Standardization.fromJson(storedStd, resume.toString()));
+            Dataset train = DataOptions.limit(splits.train(), trainLimit);
+            Dataset test = common.data.test(null);
             Model ae;
             TrainConfig config;
             TrainState state;
-            Safetensors.Contents ckpt = null;
             if (resume != null) {
-                ckpt = Checkpoint.read(resume);
+                config = storedConfig(ckpt, backend, train.unitInterval());
                 ae = Checkpoint.load(resume, backend);
-                config = storedConfig(ckpt, backend);
                 state = TrainingCheckpoint.trainState(resume, ckpt);
             } else {
-                ae = new Model(backend, architecture(), seed);
-                config = trainConfig(backend);
+                config = trainConfig(backend, train.unitInterval());
+                Shape sample = train.sampleShape();
+                ae = new Model(backend, architecture(train, config.pipeline().inputShape(sample),
+                        config.pipeline().targetShape(sample)), seed);
                 state = new TrainState();
             }
             try (ae; Optimizer opt = Trainer.optimizerFor(ae, config)) {
-                DataChecks.fits(ae, train, "training"); // before anything is written
-                DataChecks.fits(ae, test, "test");
+                DataChecks.fits(ae, train, config.pipeline(), "training"); // before anything is written
+                DataChecks.fits(ae, test, config.pipeline(), "test");
                 if (ckpt != null) {
                     TrainingCheckpoint.loadOptimizer(resume, ckpt, opt);
                 }
                 System.out.println("model    " + ae.architecture().describe() + "  (" + ae.parameters().count() + " parameters)");
-                if (config.corruption().active()) {
-                    System.out.println("denoise  inputs corrupted by " + config.corruption().describe() + ", targets clean");
+                if (!config.pipeline().isEmpty()) {
+                    System.out.println("pipeline " + config.pipeline().describe() + (config.pipeline().degrades()
+                            ? " (targets: the clean samples)" : ""));
                 }
                 System.out.println("backend  " + backend.describe());
-                System.out.println("data     " + train.size() + " train / " + test.size() + " test images from "
-                        + common.dataDir().toAbsolutePath());
+                System.out.println("data     " + splits.description());
+                System.out.println("         training on " + train.size() + ", testing on " + test.size() + " samples");
                 System.out.println("training " + config.epochs() + " epochs, batch " + config.batchSize() + ", "
                         + opt.describe() + " lr " + config.lr() + (state.epochsDone > 0
                         ? ", resuming after epoch " + state.epochsDone : "") + " → " + outDir);
                 boolean bar = !noProgress && System.console() != null;
-                state = TrainSession.run(ae, config, opt, state, train, test, outDir, new ConsoleProgress(System.out, bar));
+                Map<String, String> dataMeta = new LinkedHashMap<>();
+                dataMeta.put("data", splits.description());
+                if (splits.standardization() != null) {
+                    dataMeta.put(Standardization.METADATA_KEY, splits.standardization().toJson());
+                }
+                state = TrainSession.run(ae, config, opt, state, train, test, outDir, dataMeta,
+                        new ConsoleProgress(System.out, bar));
                 if (state.stoppedEarly) {
                     System.out.println("early stop: no improvement for " + config.patience() + " epochs (best epoch "
                             + state.bestEpoch + ")");
                 }
-                EvalResult r = TrainSession.finish(ae, state, train, test, outDir, config.seed());
+                EvalResult r = TrainSession.finish(ae, state, train, test, outDir, config.pipeline(), config.seed());
                 System.out.printf(Locale.ROOT, "test (best epoch %d): loss %.3f  recon %.3f  kl %.3f%s  mse/pixel %.5f%n",
                         state.bestEpoch, r.loss(), r.recon(), r.kl(),
                         ae.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "",
                         r.msePerPixel());
                 System.out.println("wrote    " + outDir + "/{best,last}.safetensors, metrics.csv, metrics.json, "
-                        + "training_curve.png, reconstructions.png, samples.png, interpolation.png");
+                        + "training_curve.png" + (Figures.drawable(test) ? ", reconstructions.png, samples.png, interpolation.png" : ""));
             }
         }
         return 0;
     }
 
     /** --arch or --model, with --hidden/--latent/--beta/--l1/--dropout applied; checked against the data. */
-    private Architecture architecture() {
+    private Architecture architecture(Dataset data, Shape input, Shape target) {
         boolean densePreset = arch == null && Presets.isDense(model);
         if (!densePreset && (hidden != null || latent != null || dropout > 0)) {
             throw new IllegalArgumentException("--hidden, --latent and --dropout vary the dense presets (vae, ae, lecture), not "
@@ -188,7 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Architecture a;
         if (densePreset) {
-            Presets.DenseRecipe r = Presets.denseRecipe(model);
+            Presets.DenseRecipe r = Presets.denseRecipe(model, input, target, data.unitInterval());
             if (hidden != null) {
                 r = r.withHidden(hidden);
             }
@@ -197,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
             boolean varied = hidden != null || latent != null || dropout > 0;
             a = r.build(varied ? "custom" : model, dropout);
         } else {
-            a = arch != null ? Architecture.read(arch) : Presets.get(model);
+            a = arch != null ? Architecture.read(arch) : Presets.get(model, input, target, data.unitInterval());
         }
         LatentHead h = a.latent();
         if (beta != null && !h.gaussian()) {
@@ -215,24 +241,48 @@ public final class TrainCommand implements Callable<Integer> {
         return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
     }
 
-    private TrainConfig trainConfig(Backend backend) {
+    private TrainConfig trainConfig(Backend backend, boolean unitInterval) {
         int every = lossEvery != null ? lossEvery : backend.name().equals("cuda") ? 20 : 1;
         return new TrainConfig(epochs, batch, lr, optimizer.toLowerCase(Locale.ROOT), weightDecay, momentum,
-                new Schedule(schedule, stepEpochs, gamma), clip, patience, seed, every, Corruption.parse(corruption, noise));
+                new Schedule(schedule, stepEpochs, gamma), clip, patience, seed, every,
+                Pipeline.parse(augment, degradeSpec(), unitInterval));
     }
 
-    /** v2 keeps the corruption in the training config, v1 kept it in the model config. */
-    private static Corruption storedCorruption(JsonNode trainConfig, Safetensors.Contents c) {
-        Corruption legacy = Checkpoint.legacyCorruption(c);
+    /** --degrade, with --corruption KIND --noise LEVEL as its shorthand in front. */
+    private String degradeSpec() {
+        String c = corruption.toLowerCase(Locale.ROOT);
+        if (!List.of("none", "gaussian", "masking", "mask", "salt-pepper").contains(c)) {
+            throw new IllegalArgumentException("unknown --corruption '" + corruption
+                    + "' (expected none, gaussian, masking or salt-pepper; or use --degrade)");
+        }
+        // gaussian as before this round: unclipped, zero-mean noise (its denoising numbers stay)
+        String shorthand = c.equals("none") ? null : c + "=" + noise + (c.equals("gaussian") ? ":unclipped" : "");
+        if (shorthand == null) {
+            return degrade;
+        }
+        return degrade == null ? shorthand : shorthand + "," + degrade;
+    }
+
+    /**
+     * The pipeline of a stored run: v2 since this round keeps "augment"/"degrade" specs, earlier
+     * v2 files "corruption"/"corruption_level", v1 kept the corruption in the model config.
+     */
+    private static Pipeline storedPipeline(JsonNode trainConfig, Safetensors.Contents c, boolean unitInterval) {
+        String legacy = Checkpoint.legacyDegradation(c);
         if (legacy != null) {
-            return legacy;
+            return Pipeline.parse(null, legacy, unitInterval);
+        }
+        if (trainConfig.has("degrade") || trainConfig.has("augment")) {
+            return Pipeline.parse(trainConfig.path("augment").asText(""), trainConfig.path("degrade").asText(""), unitInterval);
         }
         JsonNode kind = trainConfig.get("corruption");
-        return kind == null ? Corruption.NONE : Corruption.parse(kind.asText(), trainConfig.get("corruption_level").asDouble());
+        String k = kind == null ? "none" : kind.asText();
+        return Pipeline.parse(null, k.equals("none") ? null : k + "=" + trainConfig.get("corruption_level").asDouble()
+                + (k.equals("gaussian") ? ":unclipped" : ""), unitInterval); // that noise was never clipped
     }
 
     /** The train config saved with the checkpoint; only an explicit --epochs overrides it. */
-    private TrainConfig storedConfig(Safetensors.Contents c, Backend backend) throws java.io.IOException {
+    private TrainConfig storedConfig(Safetensors.Contents c, Backend backend, boolean unitInterval) throws java.io.IOException {
         String json = c.metadata().get("train_config");
         if (json == null) {
             throw new IllegalArgumentException(resume + " holds no training configuration; resume from a last.safetensors");
@@ -244,6 +294,6 @@ public final class TrainCommand implements Callable<Integer> {
                 o.get("weight_decay").asDouble(), o.get("momentum").asDouble(),
                 new Schedule(o.get("schedule").asText(), o.get("step_epochs").asInt(), o.get("gamma").asDouble()),
                 o.get("clip_norm").asDouble(), o.get("patience").asInt(), o.get("seed").asLong(), every,
-                storedCorruption(o, c));
+                storedPipeline(o, c, unitInterval));
     }
 }

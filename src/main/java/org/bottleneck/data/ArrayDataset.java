@@ -1,11 +1,13 @@
 package org.bottleneck.data;
 
 import java.util.Arrays;
+import java.util.List;
 import org.bottleneck.tensor.Shape;
 
 /**
  * A dataset over a float array: sample i is {@code data[i·F .. (i+1)·F)}, F = features.
- * The arrays are not copied; values are checked once to lie in [0, 1].
+ * The arrays are not copied; values are checked once to lie in [0, 1] (images), or to be
+ * finite ({@link #real}: standardized tables).
  */
 public final class ArrayDataset implements Dataset {
     private final String name;
@@ -14,12 +16,28 @@ public final class ArrayDataset implements Dataset {
     private final int size;
     private final float[] data;
     private final int[] labels;
+    private final boolean unitInterval;
+    private final List<String> classNames;
 
     /**
      * @param data   (N, F) row-major, every value in [0, 1]; N = data.length / F
      * @param labels (N) class labels, or null when the dataset has none
      */
     public ArrayDataset(String name, Shape sampleShape, float[] data, int[] labels) {
+        this(name, sampleShape, data, labels, true, List.of());
+    }
+
+    /**
+     * A dataset whose values lie in [0, 1] when {@code unitInterval}, else are any finite value
+     * (a standardized table); classNames (index = label) may be empty.
+     */
+    public static ArrayDataset of(String name, Shape sampleShape, float[] data, int[] labels, List<String> classNames,
+                                  boolean unitInterval) {
+        return new ArrayDataset(name, sampleShape, data, labels, unitInterval, classNames);
+    }
+
+    private ArrayDataset(String name, Shape sampleShape, float[] data, int[] labels, boolean unitInterval,
+                         List<String> classNames) {
         long f = sampleShape.size();
         if (f <= 0 || f > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("sample shape " + sampleShape + " of dataset " + name
@@ -36,9 +54,9 @@ public final class ArrayDataset implements Dataset {
         }
         for (int i = 0; i < data.length; i++) {
             float v = data[i];
-            if (!(v >= 0f && v <= 1f)) {
+            if (unitInterval ? !(v >= 0f && v <= 1f) : !Float.isFinite(v)) {
                 throw new IllegalArgumentException("dataset " + name + ": value " + v + " at sample "
-                        + i / f + ", feature " + i % f + " is outside [0, 1]");
+                        + i / f + ", feature " + i % f + (unitInterval ? " is outside [0, 1]" : " is not finite"));
             }
         }
         this.name = name;
@@ -47,6 +65,8 @@ public final class ArrayDataset implements Dataset {
         this.size = n;
         this.data = data;
         this.labels = labels;
+        this.unitInterval = unitInterval;
+        this.classNames = List.copyOf(classNames);
     }
 
     /** A dataset without labels. */
@@ -72,6 +92,16 @@ public final class ArrayDataset implements Dataset {
     @Override
     public int features() {
         return features;
+    }
+
+    @Override
+    public boolean unitInterval() {
+        return unitInterval;
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
     }
 
     @Override

@@ -1,10 +1,12 @@
 package org.bottleneck.data;
 
+import java.util.List;
 import org.bottleneck.tensor.Shape;
 
 /**
- * A fixed, indexable collection of samples, each a float vector in [0, 1] of
- * {@link #features()} values laid out row-major in {@link #sampleShape()} (images: C, H, W).
+ * A fixed, indexable collection of samples, each a float vector of {@link #features()} values
+ * laid out row-major in {@link #sampleShape()} (images: C, H, W). Images hold values in [0, 1]
+ * ({@link #unitInterval()}); standardized tables hold any finite value.
  *
  * <p>Implementations are read-only and safe to read from several threads.
  */
@@ -23,7 +25,33 @@ public interface Dataset {
         return (int) sampleShape().size();
     }
 
-    /** Copies sample {@code index} as floats in [0, 1] into {@code dst[offset .. offset + features())}. */
+    /**
+     * Whether every value lies in [0, 1] (pixels, probabilities): a model may then predict it
+     * with a sigmoid and BCE. False for standardized tables, which need an MSE output.
+     */
+    default boolean unitInterval() {
+        return true;
+    }
+
+    /**
+     * Whether reading a sample is slow (decoded from disk on each read): the batch loader then
+     * reads ahead on background threads.
+     */
+    default boolean streamed() {
+        return false;
+    }
+
+    /** Names of the classes, index = label, or an empty list when labels are bare numbers or absent. */
+    default List<String> classNames() {
+        return List.of();
+    }
+
+    /** Samples at {@code indices} (a view; indices into this dataset, in the order given). */
+    default Dataset subset(String name, int[] indices) {
+        return new DatasetSubset(name, this, indices);
+    }
+
+    /** Copies sample {@code index} into {@code dst[offset .. offset + features())}. */
     void copySample(int index, float[] dst, int offset);
 
     /** Class label of sample {@code index}, or -1 when the dataset has none. */

@@ -34,6 +34,21 @@ final class DatasetSlice implements Dataset {
     }
 
     @Override
+    public boolean streamed() {
+        return base.streamed();
+    }
+
+    @Override
+    public boolean unitInterval() {
+        return base.unitInterval();
+    }
+
+    @Override
+    public java.util.List<String> classNames() {
+        return base.classNames();
+    }
+
+    @Override
     public void copySample(int index, float[] dst, int offset) {
         Dataset.checkIndex(this, index);
         base.copySample(from + index, dst, offset);

@@ -51,7 +51,18 @@ public final class IdxReader {
      * after {@code maxBytes} bytes, not as an {@link OutOfMemoryError}.
      */
     static byte[] readBytes(Path file, long maxBytes) {
-        byte[] raw = DataFiles.readAllBytes(file, "IDX");
+        return decompress(file, DataFiles.readAllBytes(file, "IDX"), maxBytes);
+    }
+
+    /**
+     * {@code raw} itself (the stored bytes of {@code file}, e.g. after a SHA256SUMS check), or
+     * its gzip decompression when it starts with {@code 1f 8b}, within the one-array limit.
+     */
+    public static byte[] decompress(Path file, byte[] raw) {
+        return decompress(file, raw, DataFiles.MAX_BYTES);
+    }
+
+    private static byte[] decompress(Path file, byte[] raw, long maxBytes) {
         if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
             return raw;
         }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.data.Corruption;
 import org.bottleneck.model.Safetensors.Contents;
 import org.bottleneck.model.Safetensors.NamedTensor;
 import org.bottleneck.nn.ParamSpec;
@@ -87,10 +86,13 @@ public final class Checkpoint {
         }
     }
 
-    /** The denoising corruption a v1 checkpoint kept in its model config; v2 keeps it in the training config. */
-    public static Corruption legacyCorruption(Contents c) {
+    /**
+     * The denoising corruption a v1 checkpoint kept in its model config, as a --degrade spec
+     * ("" for none), or null for v2, which keeps it in the training config.
+     */
+    public static String legacyDegradation(Contents c) {
         return FORMAT_V1.equals(c.metadata().get("format"))
-                ? LegacyConfig.fromJson(c.metadata().get("model")).corruption() : null;
+                ? LegacyConfig.fromJson(c.metadata().get("model")).degradation() : null;
     }
 
     public static long seed(Contents c) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import org.bottleneck.backend.Activation;
-import org.bottleneck.data.Corruption;
 
 /**
  * Reads the model config of a version-1 checkpoint ({@code bottleneck-checkpoint-1}: a mirrored
@@ -19,7 +18,8 @@ final class LegacyConfig {
     private LegacyConfig() {
     }
 
-    record Converted(Architecture architecture, Corruption corruption) {
+    /** @param degradation the v1 corruption as a --degrade spec ("gaussian=0.3"), or "" for none */
+    record Converted(Architecture architecture, String degradation) {
     }
 
     static Converted fromJson(String json) {
@@ -45,7 +45,13 @@ final class LegacyConfig {
                 : LatentHead.code(z, codeAct, l1);
         Architecture a = Presets.dense(f.text("name"), f.positive("input_dim"), JSON.convertValue(f.get("hidden"), int[].class),
                 act, head, output, f.number("dropout", 0));
-        Corruption c = Corruption.parse(f.text("corruption"), f.number("corruption_level", 0));
-        return new Converted(a, c);
+        String kind = f.text("corruption");
+        String degradation = switch (kind) {
+            case "none" -> "";
+            case "gaussian" -> "gaussian=" + f.number("corruption_level", 0) + ":unclipped"; // v1 never clipped
+            case "masking" -> "masking=" + f.number("corruption_level", 0);
+            default -> throw new IllegalArgumentException("version-1 model config: unknown corruption '" + kind + "'");
+        };
+        return new Converted(a, degradation);
     }
 }

@@ -43,7 +43,7 @@ public final class Model implements AutoCloseable {
 
     private Arena arena;
     private int batch = -1;
-    private Tensor x, target, zIn, dOut, recon, penalty, zeroBias, sigmoidOut, images;
+    private Tensor x, target, mask, zIn, dOut, recon, penalty, zeroBias, sigmoidOut, images;
     private Tensor y;      // last layer's output of the last pass
     private Tensor code;   // last code: h (plain) or z (VAE)
     private Tensor h;      // last encoder output
@@ -150,6 +150,7 @@ public final class Model implements AutoCloseable {
         Shape in = arch.inputShape().batched(b), out = outSample.batched(b);
         x = a.take(in);
         target = a.take(out);
+        mask = a.take(out);
         encoder.allocate(a, in, false);
         if (latent != null) {
             latent.allocate(a, Shape.of(b, 2 * latentDim()), true);
@@ -178,6 +179,11 @@ public final class Model implements AutoCloseable {
         return target;
     }
 
+    /** A (B, out…) buffer for a 0/1 loss mask over the target (inpainting's hole). */
+    public Tensor maskBuffer() {
+        return mask;
+    }
+
     // ------------------------------------------------------------------ passes
 
     /**
@@ -189,7 +195,15 @@ public final class Model implements AutoCloseable {
      * @param step global step number; fixes every random draw of this step
      */
     public void trainStep(long step, Tensor target) {
-        forward(pass.set(true, true, step), target, true);
+        trainStep(step, target, null);
+    }
+
+    /**
+     * As {@link #trainStep(long, Tensor)} with the reconstruction loss weighted by a 0/1 mask
+     * over the target (B, out…), usually {@link #maskBuffer()}; null = every element counts.
+     */
+    public void trainStep(long step, Tensor target, Tensor lossMask) {
+        forward(pass.set(true, true, step), target, lossMask, true);
         // Every parameter gets exactly one gradient contribution per step, so backward writes
         // the gradients instead of adding to a zeroed buffer (same values, one pass fewer).
         pass.overwriteGradients(true);
@@ -209,13 +223,18 @@ public final class Model implements AutoCloseable {
      * randomness of {@code step}; otherwise use the mean.
      */
     public void evaluate(boolean sample, long step, Tensor target) {
-        forward(pass.set(false, sample, step), target, false);
+        evaluate(sample, step, target, null);
+    }
+
+    /** As above with a loss mask over the target, or null. */
+    public void evaluate(boolean sample, long step, Tensor target, Tensor lossMask) {
+        forward(pass.set(false, sample, step), target, lossMask, false);
         if (arch.latent().l1() > 0) {
             backend.l1Penalty(code, (float) arch.latent().l1(), penalty, null, 0f);
         }
     }
 
-    private void forward(Pass p, Tensor t, boolean withGrad) {
+    private void forward(Pass p, Tensor t, Tensor m, boolean withGrad) {
         if (t.size() != (long) batch * outputSize()) {
             throw new IllegalArgumentException("model '" + arch.name() + "': target " + t.shape() + " does not match the"
                     + " output " + outSample.batched(batch));
@@ -224,9 +243,9 @@ public final class Model implements AutoCloseable {
         Tensor grad = withGrad ? dOut : null;
         float scale = 1f / batch;
         switch (arch.output()) {
-            case BCE -> backend.bceWithLogits(y, t, recon, grad, scale);
-            case MSE -> backend.mse(y, t, recon, grad, scale);
-            case SIGMOID_MSE -> backend.mse(sigmoidOut, t, recon, grad, scale);
+            case BCE -> backend.bceWithLogits(y, t, m, recon, grad, scale);
+            case MSE -> backend.mse(y, t, m, recon, grad, scale);
+            case SIGMOID_MSE -> backend.mse(sigmoidOut, t, m, recon, grad, scale);
         }
         backend.fill(penalty, 0f);
     }

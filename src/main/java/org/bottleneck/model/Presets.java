@@ -13,9 +13,13 @@ import org.bottleneck.model.LayerSpec.Dense;
 import org.bottleneck.model.LayerSpec.DropoutSpec;
 import org.bottleneck.model.LayerSpec.Flatten;
 import org.bottleneck.model.LayerSpec.Unflatten;
+import org.bottleneck.tensor.Shape;
 
 /**
- * The named architectures (all for MNIST's 1×28×28, 784 values):
+ * The named architectures, shown for MNIST's 1×28×28 (784 values). Each adapts to the data it
+ * is built for ({@link #get(String, Shape, boolean)}): dense presets take D = the sample's size,
+ * conv presets C×H×W with H and W multiples of 4 (the decoder starts at 64×H/4×W/4 and ends
+ * with C channels); data outside [0, 1] (standardized tables) gets an MSE output instead of BCE.
  * <ul>
  *   <li>{@code vae}: 784-512-256 (ReLU) → Dense 2×20 → Gaussian head; decoder 20-256-512-784 logits, BCE.</li>
  *   <li>{@code ae}: 784-512-256 (ReLU) → code 32 (linear); decoder 32-256-512-784 logits, BCE.</li>
@@ -34,26 +38,67 @@ public final class Presets {
     private Presets() {
     }
 
+    /** The preset for MNIST (1×28×28 in [0, 1]). */
     public static Architecture get(String name) {
+        return get(name, MNIST, true);
+    }
+
+    /**
+     * The preset for samples of shape {@code input}; {@code unitInterval}: the data lies in
+     * [0, 1] (BCE output), else MSE.
+     */
+    public static Architecture get(String name, Shape input, boolean unitInterval) {
+        return get(name, input, input, unitInterval);
+    }
+
+    /**
+     * The preset from inputs of shape {@code input} to targets of shape {@code output} (they
+     * differ for super-resolution or colorization): dense presets end in a layer of the
+     * target's size; conv presets need equal shapes.
+     */
+    public static Architecture get(String name, Shape input, Shape output, boolean unitInterval) {
+        if ((name.equals("convae") || name.equals("convvae")) && !input.equals(output)) {
+            throw new IllegalArgumentException("model '" + name + "' maps images to images of the same shape, the data "
+                    + "asks for " + input + " → " + output + "; use a dense preset or an --arch file");
+        }
         return switch (name) {
-            case "convae" -> conv("convae", LatentHead.code(32, IDENTITY, 0));
-            case "convvae" -> conv("convvae", LatentHead.gaussian(16, 1.0));
-            default -> denseRecipe(name).build(name, 0);
+            case "convae" -> conv("convae", input, LatentHead.code(32, IDENTITY, 0), unitInterval);
+            case "convvae" -> conv("convvae", input, LatentHead.gaussian(16, 1.0), unitInterval);
+            default -> denseRecipe(name, input, output, unitInterval).build(name, 0);
         };
     }
+
+    static final Shape MNIST = Shape.of(1, 28, 28);
 
     /** Whether {@code name} is one of the dense presets (vae, ae, lecture), which --hidden/--latent/--dropout vary. */
     public static boolean isDense(String name) {
         return name.equals("vae") || name.equals("ae") || name.equals("lecture");
     }
 
-    /** The recipe of a dense preset, to vary its widths, code and dropout (the CLI's --hidden, --latent, --dropout). */
+    /** The recipe of a dense preset for MNIST. */
     public static DenseRecipe denseRecipe(String name) {
+        return denseRecipe(name, MNIST, true);
+    }
+
+    /** The recipe of a dense preset, to vary its widths, code and dropout (the CLI's --hidden, --latent, --dropout). */
+    public static DenseRecipe denseRecipe(String name, Shape input, boolean unitInterval) {
+        return denseRecipe(name, input, input, unitInterval);
+    }
+
+    /** As above from inputs of shape {@code input} to targets of shape {@code output}. */
+    public static DenseRecipe denseRecipe(String name, Shape input, Shape output, boolean unitInterval) {
+        int d = Math.toIntExact(input.size()), o = Math.toIntExact(output.size());
+        OutputKind logits = unitInterval ? OutputKind.BCE : OutputKind.MSE;
         return switch (name) {
-            case "vae" -> new DenseRecipe(784, new int[] {512, 256}, RELU, LatentHead.gaussian(20, 1.0), OutputKind.BCE);
-            case "ae" -> new DenseRecipe(784, new int[] {512, 256}, RELU, LatentHead.code(32, IDENTITY, 0), OutputKind.BCE);
-            case "lecture" -> new DenseRecipe(784, new int[] {100}, SIGMOID, LatentHead.code(10, SIGMOID, 0),
-                    OutputKind.SIGMOID_MSE);
+            case "vae" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.gaussian(20, 1.0), logits);
+            case "ae" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.code(32, IDENTITY, 0), logits);
+            case "lecture" -> {
+                if (!unitInterval) {
+                    throw new IllegalArgumentException("model 'lecture' ends in a sigmoid, which cannot fit data outside [0, 1] "
+                            + "(a standardized table); use ae or vae, or --standardize no on data in [0, 1]");
+                }
+                yield new DenseRecipe(d, o, new int[] {100}, SIGMOID, LatentHead.code(10, SIGMOID, 0), OutputKind.SIGMOID_MSE);
+            }
             case "convae", "convvae" -> throw new IllegalArgumentException("model '" + name
                     + "' is not a dense preset; vary it with an --arch file");
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (expected one of "
@@ -62,21 +107,22 @@ public final class Presets {
     }
 
     /** A mirrored dense autoencoder's parameters (see {@link #dense}). */
-    public record DenseRecipe(int inputDim, int[] hidden, Activation activation, LatentHead head, OutputKind output) {
+    public record DenseRecipe(int inputDim, int outputDim, int[] hidden, Activation activation, LatentHead head,
+                              OutputKind output) {
         public DenseRecipe {
             hidden = hidden.clone();
         }
 
         public DenseRecipe withHidden(int[] h) {
-            return new DenseRecipe(inputDim, h, activation, head, output);
+            return new DenseRecipe(inputDim, outputDim, h, activation, head, output);
         }
 
         public DenseRecipe withHead(LatentHead h) {
-            return new DenseRecipe(inputDim, hidden, activation, h, output);
+            return new DenseRecipe(inputDim, outputDim, hidden, activation, h, output);
         }
 
         public Architecture build(String name, double dropout) {
-            return dense(name, inputDim, hidden, activation, head, output, dropout);
+            return dense(name, inputDim, outputDim, hidden, activation, head, output, dropout);
         }
     }
 
@@ -87,6 +133,12 @@ public final class Presets {
      */
     public static Architecture dense(String name, int inputDim, int[] hidden, Activation act, LatentHead head,
                                      OutputKind output, double dropout) {
+        return dense(name, inputDim, inputDim, hidden, act, head, output, dropout);
+    }
+
+    /** As above with a last layer of {@code outputDim} values (a target other than the input). */
+    public static Architecture dense(String name, int inputDim, int outputDim, int[] hidden, Activation act,
+                                     LatentHead head, OutputKind output, double dropout) {
         List<LayerSpec> enc = new ArrayList<>();
         for (int h : hidden) {
             enc.add(new Dense(h, act));
@@ -101,14 +153,20 @@ public final class Presets {
                 dec.add(new DropoutSpec(dropout));
             }
         }
-        dec.add(new Dense(inputDim, IDENTITY));
+        dec.add(new Dense(outputDim, IDENTITY));
         return new Architecture(name, new int[] {inputDim}, enc, head, dec, output);
     }
 
-    private static Architecture conv(String name, LatentHead head) {
+    private static Architecture conv(String name, Shape input, LatentHead head, boolean unitInterval) {
+        if (input.rank() != 3 || input.dim(1) % 4 != 0 || input.dim(2) % 4 != 0) {
+            throw new IllegalArgumentException("model '" + name + "' takes images C×H×W with H and W multiples of 4 "
+                    + "(two stride-2 convolutions and their transposes), the data has samples of shape " + input
+                    + (input.rank() == 3 ? "; pass --image-size to resize, or an --arch file" : ""));
+        }
+        int c = input.dim(0), h = input.dim(1) / 4, w = input.dim(2) / 4;
         List<LayerSpec> enc = List.of(new Conv2dSpec(32, 3, 2, 1, RELU), new Conv2dSpec(64, 3, 2, 1, RELU), new Flatten());
-        List<LayerSpec> dec = List.of(new Dense(3136, RELU), new Unflatten(new int[] {64, 7, 7}),
-                new ConvTranspose2dSpec(32, 3, 2, 1, 1, RELU), new ConvTranspose2dSpec(1, 3, 2, 1, 1, IDENTITY));
-        return new Architecture(name, new int[] {1, 28, 28}, enc, head, dec, OutputKind.BCE);
+        List<LayerSpec> dec = List.of(new Dense(64 * h * w, RELU), new Unflatten(new int[] {64, h, w}),
+                new ConvTranspose2dSpec(32, 3, 2, 1, 1, RELU), new ConvTranspose2dSpec(c, 3, 2, 1, 1, IDENTITY));
+        return new Architecture(name, input.dims(), enc, head, dec, unitInterval ? OutputKind.BCE : OutputKind.MSE);
     }
 }

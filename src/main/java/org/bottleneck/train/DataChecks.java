@@ -1,31 +1,42 @@
 package org.bottleneck.train;
 
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.model.Model;
 import org.bottleneck.tensor.Shape;
 
-/** Whether a dataset can feed a model: the one place that says so, with both shapes in the message. */
+/** Whether a dataset, through a pipeline, can feed a model: the one place that says so, with the shapes in the message. */
 public final class DataChecks {
     private DataChecks() {
     }
 
-    /**
-     * The data's samples must have the model's input shape (a vector model also takes images
-     * of the same size, read row-major), and, while targets are the inputs themselves, the
-     * model's output shape must equal its input shape.
-     */
+    /** {@link #fits(Model, Dataset, Pipeline, String)} without transforms: targets are the inputs. */
     public static void fits(Model model, Dataset data, String role) {
-        Shape in = model.inputShape(), sample = data.sampleShape();
-        boolean vectorModel = in.rank() == 1;
-        if (vectorModel ? in.size() != sample.size() : !in.equals(sample)) {
-            String hint = !vectorModel && sample.rank() == 1
-                    ? " (the model takes images; this data holds vectors)" : "";
-            throw new IllegalArgumentException("model '" + model.architecture().name() + "' takes samples of shape " + in
-                    + ", the " + role + " data '" + data.name() + "' has " + sample + hint);
+        fits(model, data, Pipeline.NONE, role);
+    }
+
+    /**
+     * The pipeline's inputs must have the model's input shape and its targets the model's
+     * output shape (a vector model also takes images of the same size, read row-major).
+     */
+    public static void fits(Model model, Dataset data, Pipeline pipeline, String role) {
+        Shape sample = data.sampleShape();
+        Shape in = pipeline.inputShape(sample), target = pipeline.targetShape(sample);
+        String through = pipeline.isEmpty() ? "" : " (after " + pipeline.describe() + ")";
+        if (!sameValues(model.inputShape(), in)) {
+            String hint = model.inputShape().rank() > 1 && in.rank() == 1 ? " (the model takes images; this data holds vectors)" : "";
+            throw new IllegalArgumentException("model '" + model.architecture().name() + "' takes samples of shape "
+                    + model.inputShape() + ", the " + role + " data '" + data.name() + "' gives " + in + through + hint);
         }
-        if (model.outputShape().size() != in.size() || (!vectorModel && !model.outputShape().equals(in))) {
+        if (!sameValues(model.outputShape(), target)) {
             throw new IllegalArgumentException("model '" + model.architecture().name() + "' outputs " + model.outputShape()
-                    + " but is trained to reconstruct its input " + in + "; a different target needs a paired dataset");
+                    + " but the " + role + " targets of '" + data.name() + "' have shape " + target + through
+                    + (pipeline.degrades() ? "" : "; a target other than the input needs --degrade"));
         }
+    }
+
+    /** Equal shapes, or a vector and any shape of the same size (dense models read images row-major). */
+    private static boolean sameValues(Shape model, Shape data) {
+        return model.rank() == 1 ? model.size() == data.size() : model.equals(data);
     }
 }

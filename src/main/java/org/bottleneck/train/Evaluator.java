@@ -2,6 +2,7 @@ package org.bottleneck.train;
 
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.model.Model;
 
 /**
@@ -15,12 +16,29 @@ public final class Evaluator {
     private Evaluator() {
     }
 
+    /** Metrics of the model reconstructing the clean samples. */
     public static EvalResult evaluate(Model model, Dataset data, int batchSize) {
-        DataChecks.fits(model, data, "evaluation");
+        return evaluate(model, data, batchSize, Pipeline.NONE, 0);
+    }
+
+    /**
+     * Metrics of the model on the pipeline's examples: degraded inputs (one fixed draw per
+     * sample, {@link Pipeline#EVAL_EPOCH}) against clean targets, under the loss mask if any.
+     * The squared error per value is over the whole target.
+     */
+    public static EvalResult evaluate(Model model, Dataset data, int batchSize, Pipeline pipeline, long seed) {
+        DataChecks.fits(model, data, pipeline, "evaluation");
         Backend backend = model.backend();
         int d = model.outputSize();
         int b = Math.min(batchSize, data.size());
-        Batches batches = new Batches(backend, data, b);
+        try (Batches batches = new Batches(backend, data, b, pipeline, seed)) {
+            return evaluate(model, data, b, batches);
+        }
+    }
+
+    private static EvalResult evaluate(Model model, Dataset data, int b, Batches batches) {
+        Backend backend = model.backend();
+        int d = model.outputSize();
         float[] recon = new float[b], kl = new float[b], pen = new float[b];
         double[] total = new double[b];
         float[] out = new float[b * d], x = new float[b * d];
@@ -28,11 +46,11 @@ public final class Evaluator {
         for (int from = 0; from < data.size(); from += b) {
             int n = Math.min(b, data.size() - from);
             model.prepare(n);
-            batches.load(from, n, model.input());
-            model.evaluate(model.isVariational(), EVAL_STEP, model.input());
+            Batches.Batch batch = batches.load(from, n, model, Pipeline.EVAL_EPOCH);
+            model.evaluate(model.isVariational(), EVAL_STEP, batch.target(), batch.mask());
             model.readLosses(n, total, recon, kl, pen);
             backend.download(model.images(), out, 0);
-            backend.download(model.input(), x, 0);
+            backend.download(batch.target(), x, 0);
             for (int i = 0; i < n; i++) {
                 sRecon += recon[i];
                 sPen += pen[i];
@@ -66,7 +84,14 @@ public final class Evaluator {
         Backend backend = model.backend();
         int z = model.latentDim();
         int b = Math.min(batchSize, data.size());
-        Batches batches = new Batches(backend, data, b);
+        try (Batches batches = new Batches(backend, data, b)) {
+            return importanceSampledNll(model, data, b, k, batches);
+        }
+    }
+
+    private static double importanceSampledNll(Model model, Dataset data, int b, int k, Batches batches) {
+        Backend backend = model.backend();
+        int z = model.latentDim();
         float[] recon = new float[b], eps = new float[b * z], h = new float[b * 2 * z];
         double[][] logW = new double[k][b];
         double total = 0;

@@ -1,6 +1,6 @@
 package org.bottleneck.train;
 
-import org.bottleneck.data.Corruption;
+import org.bottleneck.data.transform.Pipeline;
 
 /**
  * How to train.
@@ -17,11 +17,12 @@ import org.bottleneck.data.Corruption;
  * @param seed         every random draw (init, shuffling, noise) derives from it
  * @param lossEvery    read per-sample losses back every this many steps (1 on CPU; larger
  *                     avoids a device sync per step on a GPU)
- * @param corruption   denoising: the batch pipeline corrupts training inputs, targets stay clean
+ * @param pipeline     the batch pipeline's augmentations and degradations (denoising, holes,
+ *                     downsampling, luma): inputs are degraded, targets stay clean
  */
 public record TrainConfig(int epochs, int batchSize, double lr, String optimizer, double weightDecay,
                           double momentum, Schedule schedule, double clipNorm, int patience, long seed,
-                          int lossEvery, Corruption corruption) {
+                          int lossEvery, Pipeline pipeline) {
 
     public TrainConfig {
         if (epochs < 1 || batchSize < 1 || !(lr > 0) || lossEvery < 1) {
@@ -31,8 +32,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
         if (!optimizer.equals("adam") && !optimizer.equals("adamw") && !optimizer.equals("sgd")) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (expected adam, adamw or sgd)");
         }
-        if (corruption == null) {
-            throw new IllegalArgumentException("corruption must not be null (use Corruption.NONE)");
+        if (pipeline == null) {
+            throw new IllegalArgumentException("pipeline must not be null (use Pipeline.NONE)");
         }
         if (!(clipNorm >= 0) || patience < 0 || !(weightDecay >= 0)) {
             throw new IllegalArgumentException("need clip ≥ 0, patience ≥ 0, weight decay ≥ 0; got clip=" + clipNorm
@@ -42,21 +43,21 @@ public record TrainConfig(int epochs, int batchSize, double lr, String optimizer
 
     /** The reference setup: Adam, lr 1e-3, batch 128, constant schedule, seed 42. */
     public static TrainConfig defaults(int epochs) {
-        return new TrainConfig(epochs, 128, 1e-3, "adam", 0, 0.9, Schedule.constant(), 0, 0, 42, 1, Corruption.NONE);
+        return new TrainConfig(epochs, 128, 1e-3, "adam", 0, 0.9, Schedule.constant(), 0, 0, 42, 1, Pipeline.NONE);
     }
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, batchSize, lr, optimizer, weightDecay, momentum, schedule, clipNorm, patience, seed,
-                lossEvery, corruption);
+                lossEvery, pipeline);
     }
 
-    public TrainConfig withCorruption(Corruption c) {
+    public TrainConfig withPipeline(Pipeline c) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, weightDecay, momentum, schedule, clipNorm, patience, seed,
                 lossEvery, c);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, lr, optimizer, weightDecay, momentum, schedule, clipNorm, patience, s,
-                lossEvery, corruption);
+                lossEvery, pipeline);
     }
 }

@@ -46,11 +46,18 @@ public final class Trainer {
 
     /** Trains from {@code state} (fresh or resumed) until the epochs are done or patience runs out. */
     public TrainState fit(Dataset train, Dataset validation, TrainState state) throws IOException {
-        DataChecks.fits(model, train, "train");
-        DataChecks.fits(model, validation, "validation");
+        DataChecks.fits(model, train, config.pipeline(), "train");
+        DataChecks.fits(model, validation, config.pipeline(), "validation");
         Backend backend = model.backend();
         int b = config.batchSize();
-        Batches batches = new Batches(backend, train, b);
+        try (Batches batches = new Batches(backend, train, b, config.pipeline(), config.seed())) {
+            return fit(train, validation, state, batches);
+        }
+    }
+
+    private TrainState fit(Dataset train, Dataset validation, TrainState state, Batches batches) throws IOException {
+        Backend backend = model.backend();
+        int b = config.batchSize();
         float[] recon = new float[b], kl = new float[b], penalty = new float[b];
         double[] loss = new double[b];
         int steps = (train.size() + b - 1) / b;
@@ -62,6 +69,7 @@ public final class Trainer {
             }
             float lr = (float) config.schedule().lr(config.lr(), epoch, config.epochs());
             batches.shuffle(config.seed(), epoch);
+            batches.beginEpoch(epoch, b);
             progress.epochStart(epoch + 1, config.epochs(), steps);
             double sumLoss = 0, sumRecon = 0, sumKl = 0;
             long counted = 0;
@@ -69,8 +77,8 @@ public final class Trainer {
             for (int i = 0; i < steps; i++) {
                 int from = i * b, n = Math.min(b, train.size() - from);
                 model.prepare(n);
-                Tensor target = batches.load(from, n, model, config.corruption(), config.seed(), state.step);
-                model.trainStep(state.step, target);
+                Batches.Batch batch = batches.next(model);
+                model.trainStep(state.step, batch.target(), batch.mask());
                 if (config.clipNorm() > 0) {
                     clip(backend);
                 }
@@ -95,7 +103,7 @@ public final class Trainer {
             }
             backend.synchronize();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            EvalResult val = Evaluator.evaluate(model, validation, evalBatch);
+            EvalResult val = Evaluator.evaluate(model, validation, evalBatch, config.pipeline(), config.seed());
             if (!Double.isFinite(val.loss())) {
                 throw new TrainingDivergedException("validation loss became " + val.loss() + " after epoch "
                         + (epoch + 1) + "; the last checkpoint was left untouched");

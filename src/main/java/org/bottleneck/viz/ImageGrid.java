@@ -11,12 +11,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes grayscale images as a PNG grid: tiles of (H·scale) × (W·scale) pixels separated by
+ * Writes images as a PNG grid, grey (C = 1) or in colour (C = 3, RGB planes; any other C draws
+ * its first channel): tiles of (H·scale) × (W·scale) pixels separated by
  * {@value #GAP}-pixel lines of gray level {@value #GAP_GRAY}; unused cells are filled with the
  * same gray. Values are clamped to [0, 1] and mapped to {@code round(255·v)}; NaN shows as 0.
  * Upscaling is nearest-neighbour. Files are written atomically; parent folders are created.
  *
- * <p>pixels: (count, H, W) row-major.
+ * <p>pixels: (count, C, H, W) row-major.
  */
 public final class ImageGrid {
     public static final int GAP = 1;
@@ -39,19 +40,26 @@ public final class ImageGrid {
      * @param pixels (≥ count, H, W) row-major; only the first count·H·W values are drawn
      */
     public static void write(Path png, float[] pixels, int count, int height, int width, int columns, int scale) {
+        write(png, pixels, count, 1, height, width, columns, scale);
+    }
+
+    /** As above for images of C channels: pixels (≥ count, C, H, W). */
+    public static void write(Path png, float[] pixels, int count, int channels, int height, int width, int columns,
+                             int scale) {
         checkPositive("count", count);
+        checkPositive("channels", channels);
         checkSizes(height, width, scale);
         checkPositive("columns", columns);
-        long need = (long) count * height * width;
+        long need = (long) count * channels * height * width;
         if (pixels.length < need) {
-            throw new IllegalArgumentException("pixels has " + pixels.length + " values, fewer than count·H·W = "
-                    + count + "·" + height + "·" + width + " = " + need + " (writing " + png + ")");
+            throw new IllegalArgumentException("pixels has " + pixels.length + " values, fewer than count·C·H·W = "
+                    + count + "·" + channels + "·" + height + "·" + width + " = " + need + " (writing " + png + ")");
         }
         int cols = Math.min(columns, count);
         int rows = (count + cols - 1) / cols;
-        BufferedImage img = canvas(png, 0, rows, cols, height, width, scale);
+        BufferedImage img = canvas(png, 0, rows, cols, channels, height, width, scale);
         for (int i = 0; i < count; i++) {
-            drawTile(img, pixels, i * height * width, 0, i / cols, i % cols, height, width, scale);
+            drawTile(img, pixels, i * channels * height * width, 0, i / cols, i % cols, channels, height, width, scale);
         }
         PngFiles.write(png, PngFiles.encode(img));
     }
@@ -69,6 +77,13 @@ public final class ImageGrid {
      * @param rows each (n_r, H, W) row-major, n_r ≥ 1
      */
     public static void writeRows(Path png, List<String> labels, List<float[]> rows, int height, int width, int scale) {
+        writeRows(png, labels, rows, 1, height, width, scale);
+    }
+
+    /** As above for images of C channels: each row (n_r, C, H, W). */
+    public static void writeRows(Path png, List<String> labels, List<float[]> rows, int channels, int height, int width,
+                                 int scale) {
+        checkPositive("channels", channels);
         checkSizes(height, width, scale);
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no rows to draw (writing " + png + ")");
@@ -76,23 +91,23 @@ public final class ImageGrid {
         if (labels != null && labels.size() != rows.size()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + rows.size() + " rows (writing " + png + ")");
         }
-        int per = height * width;
+        int per = channels * height * width;
         int cols = 0;
         for (int r = 0; r < rows.size(); r++) {
             int len = rows.get(r).length;
             if (len == 0 || len % per != 0) {
-                throw new IllegalArgumentException("row " + r + " has " + len + " values, not a positive multiple of H·W = "
-                        + height + "·" + width + " = " + per + " (writing " + png + ")");
+                throw new IllegalArgumentException("row " + r + " has " + len + " values, not a positive multiple of C·H·W = "
+                        + channels + "·" + height + "·" + width + " = " + per + " (writing " + png + ")");
             }
             cols = Math.max(cols, len / per);
         }
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, Math.min(16, height * scale / 2)));
         int margin = labels == null ? 0 : labelMargin(labels, font);
-        BufferedImage img = canvas(png, margin, rows.size(), cols, height, width, scale);
+        BufferedImage img = canvas(png, margin, rows.size(), cols, channels, height, width, scale);
         for (int r = 0; r < rows.size(); r++) {
             float[] row = rows.get(r);
             for (int c = 0; c < row.length / per; c++) {
-                drawTile(img, row, c * per, margin, r, c, height, width, scale);
+                drawTile(img, row, c * per, margin, r, c, channels, height, width, scale);
             }
         }
         if (labels != null) {
@@ -109,14 +124,16 @@ public final class ImageGrid {
         return v >= 1f ? 255 : Math.round(v * 255f);
     }
 
-    private static BufferedImage canvas(Path png, int margin, int rows, int cols, int height, int width, int scale) {
+    private static BufferedImage canvas(Path png, int margin, int rows, int cols, int channels, int height, int width,
+                                        int scale) {
         long w = margin + (long) cols * width * scale + (long) (cols - 1) * GAP;
         long h = (long) rows * height * scale + (long) (rows - 1) * GAP;
         if (w * h > MAX_PIXELS) {
             throw new IllegalArgumentException("image grid " + png + " would be " + w + "×" + h
                     + " pixels, more than " + MAX_PIXELS + "; draw fewer images or a smaller scale");
         }
-        BufferedImage img = new BufferedImage((int) w, (int) h, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage img = new BufferedImage((int) w, (int) h,
+                channels == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = img.createGraphics();
         g.setColor(new Color(GAP_GRAY, GAP_GRAY, GAP_GRAY));
         g.fillRect(0, 0, (int) w, (int) h);
@@ -124,21 +141,25 @@ public final class ImageGrid {
         return img;
     }
 
+    /** One tile from src[offset..]: (C, H, W); RGB when C = 3, else channel 0 as grey. */
     private static void drawTile(BufferedImage img, float[] src, int offset, int margin, int row, int col,
-            int height, int width, int scale) {
+            int channels, int height, int width, int scale) {
         WritableRaster raster = img.getRaster();
         int x0 = margin + col * (width * scale + GAP);
         int y0 = row * (height * scale + GAP);
+        int bands = channels == 3 ? 3 : 1, plane = height * width;
         int[] line = new int[width * scale];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int g = gray(src[offset + y * width + x]);
-                for (int s = 0; s < scale; s++) {
-                    line[x * scale + s] = g;
+        for (int b = 0; b < bands; b++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int g = gray(src[offset + b * plane + y * width + x]);
+                    for (int s = 0; s < scale; s++) {
+                        line[x * scale + s] = g;
+                    }
                 }
-            }
-            for (int s = 0; s < scale; s++) {
-                raster.setSamples(x0, y0 + y * scale + s, line.length, 1, 0, line);
+                for (int s = 0; s < scale; s++) {
+                    raster.setSamples(x0, y0 + y * scale + s, line.length, 1, b, line);
+                }
             }
         }
     }

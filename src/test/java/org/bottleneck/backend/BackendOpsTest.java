@@ -312,7 +312,7 @@ class BackendOpsTest {
                 Tensor tx = ts.of(x, rows, cols), tt = ts.of(t, rows, cols);
                 Tensor loss = ts.of(uniform(seed + 2, rows, 5, 9), rows); // garbage: must be overwritten
                 Tensor dx = ts.zeros(rows, cols);
-                be.bceWithLogits(tx, tt, loss, dx, gradScale);
+                be.bceWithLogits(tx, tt, null, loss, dx, gradScale);
                 float[] gotLoss = ts.get(loss);
                 for (float v : gotLoss) {
                     assertTrue(Float.isFinite(v), what + ": non-finite loss " + Arrays.toString(gotLoss));
@@ -323,7 +323,7 @@ class BackendOpsTest {
                 assertClose(what + " dx", wantDx, ts.get(dx), 3e-7, 1e-5);
                 // dx == null: same loss, no gradient written
                 Tensor loss2 = ts.zeros(rows);
-                be.bceWithLogits(tx, tt, loss2, null, gradScale);
+                be.bceWithLogits(tx, tt, null, loss2, null, gradScale);
                 assertExact(what + " loss with dx=null", gotLoss, ts.get(loss2));
             }
         }
@@ -347,12 +347,56 @@ class BackendOpsTest {
                 String what = "mse " + rows + "x" + cols;
                 assertNonZero(what + " loss ref", wantLoss);
                 Tensor loss = ts.of(uniform(seed + 2, rows, 5, 9), rows), dx = ts.zeros(rows, cols);
-                be.mse(ts.of(x, rows, cols), ts.of(t, rows, cols), loss, dx, gradScale);
+                be.mse(ts.of(x, rows, cols), ts.of(t, rows, cols), null, loss, dx, gradScale);
                 assertClose(what + " loss", wantLoss, ts.get(loss), 1e-5, 1e-5);
                 assertClose(what + " dx", wantDx, ts.get(dx), ELEM_ATOL, ELEM_RTOL);
                 Tensor loss2 = ts.zeros(rows);
-                be.mse(ts.of(x, rows, cols), ts.of(t, rows, cols), loss2, null, gradScale);
+                be.mse(ts.of(x, rows, cols), ts.of(t, rows, cols), null, loss2, null, gradScale);
                 assertClose(what + " loss, dx=null", wantLoss, ts.get(loss2), 1e-5, 1e-5);
+            }
+        }
+    }
+
+    /** A 0/1 loss mask: masked-out elements add nothing to the loss and get zero gradient. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void lossesUnderAMask(Backend be) {
+        try (Tensors ts = new Tensors(be)) {
+            for (int[] s : SHAPES) {
+                int rows = s[0], cols = s[1], n = rows * cols;
+                long seed = seedOf(rows, cols, 41);
+                float[] x = uniform(seed, n, -5, 5), t = uniform(seed + 1, n, 0, 1), u = uniform(seed + 2, n, 0, 1);
+                float[] m = new float[n];
+                for (int i = 0; i < n; i++) {
+                    m[i] = u[i] < 0.4f ? 1f : 0f;
+                }
+                m[0] = 1f; // at least one element counts
+                float gradScale = 0.5f;
+                double[] bceLoss = new double[rows], mseLoss = new double[rows], bceDx = new double[n], mseDx = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double d = (double) x[i] - t[i];
+                    bceLoss[i / cols] += m[i] * (softplus(x[i]) - (double) t[i] * x[i]);
+                    bceDx[i] = gradScale * m[i] * (sigmoid(x[i]) - t[i]);
+                    mseLoss[i / cols] += m[i] * d * d;
+                    mseDx[i] = gradScale * m[i] * 2 * d;
+                }
+                String what = "masked losses " + rows + "x" + cols;
+                assertNonZero(what + " bce ref", bceLoss);
+                Tensor tx = ts.of(x, rows, cols), tt = ts.of(t, rows, cols), tm = ts.of(m, rows, cols);
+                Tensor loss = ts.of(uniform(seed + 3, rows, 5, 9), rows), dx = ts.of(uniform(seed + 4, n, 5, 9), rows, cols);
+                be.bceWithLogits(tx, tt, tm, loss, dx, gradScale);
+                // as the unmasked tolerances above: per-row sums of ≤ 65 terms ≤ ~6 each
+                assertClose(what + " bce loss", bceLoss, ts.get(loss), 1e-4, 1e-5);
+                assertClose(what + " bce dx", bceDx, ts.get(dx), 3e-7, 1e-5);
+                be.mse(tx, tt, tm, loss, dx, gradScale);
+                assertClose(what + " mse loss", mseLoss, ts.get(loss), 1e-5, 1e-5);
+                assertClose(what + " mse dx", mseDx, ts.get(dx), ELEM_ATOL, ELEM_RTOL);
+                float[] got = ts.get(dx);
+                for (int i = 0; i < n; i++) {
+                    if (m[i] == 0f) {
+                        assertEquals(0f, Math.abs(got[i]), what + ": masked element " + i + " has a gradient");
+                    }
+                }
             }
         }
     }
@@ -573,34 +617,6 @@ class BackendOpsTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("backends")
-    void corruption(Backend be) {
-        try (Tensors ts = new Tensors(be)) {
-            for (int[] s : SHAPES) {
-                int rows = s[0], cols = s[1], n = rows * cols;
-                long seed = seedOf(rows, cols, 53), off = (1L << 32) + 2;
-                float[] x = uniform(seed, n, 0, 1);
-                float std = 0.2f, p = 0.25f;
-                double[] wantG = new double[n], wantM = new double[n];
-                for (int i = 0; i < n; i++) {
-                    wantG[i] = x[i] + std * (double) Philox.normal(seed, off + i);
-                    wantM[i] = Philox.uniform(seed, off + i) < p ? 0 : x[i];
-                }
-                String what = rows + "x" + cols;
-                assertNonZero("x", x);
-                Tensor tx = ts.of(x, rows, cols), y = ts.zeros(rows, cols);
-                be.gaussianCorruption(tx, std, seed, off, y);
-                assertClose("gaussianCorruption " + what, wantG, ts.get(y), ELEM_ATOL, ELEM_RTOL);
-                be.maskingCorruption(tx, p, seed, off, y);
-                float[] got = ts.get(y);
-                assertNonZero("masking out", got);
-                assertExact("maskingCorruption " + what, wantM, got);
-                assertExact("corruption input untouched", x, ts.get(tx));
-            }
-        }
-    }
-
     // ================================================================== optimizers
 
     @ParameterizedTest
@@ -777,10 +793,8 @@ class BackendOpsTest {
             be.uniform(v, 1, 0);
             be.normal(v, 1, 0, 0f, 1f);
             be.dropout(v2, 0.5f, 3, 0, v, v);
-            be.gaussianCorruption(v2, 0.1f, 1, 0, v);
-            be.maskingCorruption(v2, 0.1f, 1, 0, v);
-            be.mse(v, v2, loss, v, 1f);
-            be.bceWithLogits(v, v2, loss, v, 1f);
+            be.mse(v, v2, null, loss, v, 1f);
+            be.bceWithLogits(v, v2, null, loss, v, 1f);
             be.l1Penalty(v, 0.1f, loss, v, 1f);
             be.sgd(v, v2, v, 0.1f, 0.9f, 0f);
             float[] all = ts.get(whole);
@@ -817,15 +831,13 @@ class BackendOpsTest {
                     "[5]", "[7, 13]");
             assertIae("biasActivationBackward", () -> be.biasActivationBackward(a, a, Activation.RELU, a, ts.zeros(12)),
                     "[12]", "[7, 13]");
-            assertIae("bceWithLogits", () -> be.bceWithLogits(a, b, row, null, 1f), "[7, 13]", "[7, 12]");
-            assertIae("bceWithLogits loss", () -> be.bceWithLogits(a, a, row6, null, 1f), "[6]", "7");
-            assertIae("mse", () -> be.mse(a, b, row, null, 1f), "[7, 13]", "[7, 12]");
+            assertIae("bceWithLogits", () -> be.bceWithLogits(a, b, null, row, null, 1f), "[7, 13]", "[7, 12]");
+            assertIae("bceWithLogits loss", () -> be.bceWithLogits(a, a, null, row6, null, 1f), "[6]", "7");
+            assertIae("mse", () -> be.mse(a, b, null, row, null, 1f), "[7, 13]", "[7, 12]");
             assertIae("l1Penalty", () -> be.l1Penalty(a, 0.1f, row, b, 1f), "[7, 13]", "[7, 12]");
             assertIae("gaussianLatentForward", () -> be.gaussianLatentForward(ts.zeros(7, 6), true, 1, 0,
                     ts.zeros(7, 2), ts.zeros(7, 3), row), "[7, 6]", "[7, 2]");
             assertIae("dropout", () -> be.dropout(a, 0.5f, 1, 0, b, a), "[7, 13]", "[7, 12]");
-            assertIae("gaussianCorruption", () -> be.gaussianCorruption(a, 0.1f, 1, 0, b), "[7, 13]", "[7, 12]");
-            assertIae("maskingCorruption", () -> be.maskingCorruption(a, 0.1f, 1, 0, b), "[7, 13]", "[7, 12]");
             assertIae("adamw", () -> be.adamw(a, b, a, a, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 1), "[7, 13]", "[7, 12]");
             assertIae("sgd", () -> be.sgd(a, a, b, 0.1f, 0.9f, 0f), "[7, 13]", "[7, 12]");
             assertIae("gemm", () -> be.gemm(false, false, 7, 13, 14, 1f, a, a, 0f, a), "m=7", "n=13", "k=14");

@@ -140,7 +140,8 @@ class CliEndToEndTest {
         args.addAll(List.of("--epochs", "1"));
         Result r = train(out, args.toArray(String[]::new));
         assertEquals(0, r.code(), r::toString);
-        JsonNode json = assertRunFolder(out, 1);
+        // a denoiser's figure shows noisy input, output and clean target: three rows
+        JsonNode json = assertRunFolder(out, 1, name.equals("ae-denoising") ? 3 : 2);
         JsonNode test = json.get("test");
         double recon = test.get("recon").asDouble(), loss = test.get("loss").asDouble();
         assertEquals(0.0, test.get("kl").asDouble(), "a plain autoencoder has no KL term");
@@ -163,8 +164,7 @@ class CliEndToEndTest {
         }
         if (name.equals("ae-denoising")) { // corruption belongs to the batch pipeline: the training config
             String trainConfig = Checkpoint.read(out.resolve("last.safetensors")).metadata().get("train_config");
-            assertTrue(trainConfig.contains("\"corruption\":\"gaussian\"")
-                    && trainConfig.contains("\"corruption_level\":0.3"), trainConfig);
+            assertTrue(trainConfig.contains("\"degrade\":\"gaussian=0.3:unclipped\""), trainConfig);
             assertTrue(!stored.contains("corruption"), "the architecture holds no corruption: " + stored);
         }
     }
@@ -175,6 +175,11 @@ class CliEndToEndTest {
      * every figure decodes at its documented size.
      */
     private static JsonNode assertRunFolder(Path dir, int epochs) throws IOException {
+        return assertRunFolder(dir, epochs, 2);
+    }
+
+    /** As above, with {@code rows} rows of 16 tiles in reconstructions.png. */
+    private static JsonNode assertRunFolder(Path dir, int epochs, int rows) throws IOException {
         Safetensors.Contents last = Checkpoint.read(dir.resolve("last.safetensors"));
         Safetensors.Contents best = Checkpoint.read(dir.resolve("best.safetensors"));
         assertNotNull(last.metadata().get("train_state"), "last.safetensors holds the trainer state");
@@ -206,7 +211,7 @@ class CliEndToEndTest {
         assertTrue(mse > 0 && mse < 0.1, "mse per pixel " + mse + " is no better than an all-black image (0.103)");
 
         assertPng(dir.resolve("training_curve.png"), 800, 500);
-        BufferedImage rec = assertPng(dir.resolve("reconstructions.png"), -1, 2 * TILE + 1);
+        BufferedImage rec = assertPng(dir.resolve("reconstructions.png"), -1, rows * TILE + rows - 1);
         assertTrue(rec.getWidth() > 16 * TILE + 15, "16 tiles plus a label margin: " + rec.getWidth());
         assertPng(dir.resolve("samples.png"), 8 * TILE + 7, 8 * TILE + 7);       // 64 samples, 8×8
         assertPng(dir.resolve("interpolation.png"), 12 * TILE + 11, 4 * TILE + 3); // 4 pairs × (10 + 2)
@@ -441,8 +446,18 @@ class CliEndToEndTest {
         String row3 = rows.get(3);
         String expected = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(Path.of("src/test/resources/v1/expected.json").toFile()).get("resume_epoch3").get(name).asText();
-        // everything but the timing columns (samples/s, seconds), to the last bit
-        assertEquals(expected, String.join(",", java.util.Arrays.copyOf(row3.split(","), 8)), name);
+        String[] got = java.util.Arrays.copyOf(row3.split(","), 8);
+        if (name.equals("ae")) {
+            // this v1 run trained with masking noise, whose draws are now keyed by (seed, epoch,
+            // sample) instead of (seed, step), and validation now sees noisy inputs: the run
+            // continues, but not as v1 would have. Its training loss stays within 0.5% of v1's
+            // continuation (measured: 234.638 against 234.691).
+            String[] want = expected.split(",");
+            assertEquals(Double.parseDouble(want[2]), Double.parseDouble(got[2]), 0.005 * Double.parseDouble(want[2]), name);
+        } else {
+            // everything but the timing columns (samples/s, seconds), to the last bit
+            assertEquals(expected, String.join(",", got), name);
+        }
         assertEquals(Checkpoint.FORMAT, Checkpoint.read(last).metadata().get("format"), "the resumed run writes v2");
     }
 
@@ -492,10 +507,10 @@ class CliEndToEndTest {
                 Files.write(victim, b.toByteArray());
                 expected = "SHA-256";
             }
-            case TRUNCATED_GZIP -> {
+            case TRUNCATED_GZIP -> { // data/mnist's SHA256SUMS catches it before gzip does
                 byte[] all = Files.readAllBytes(victim);
                 Files.write(victim, Arrays.copyOf(all, all.length / 2));
-                expected = "gzip";
+                expected = "SHA-256";
             }
             case MISSING -> {
                 Files.delete(victim);
@@ -623,7 +638,7 @@ class CliEndToEndTest {
     // helpers
 
     /** Exit 1, exactly one "error: …" line on stderr holding every part, and no stack trace. */
-    private static void assertFailure(Result r, String... parts) {
+    static void assertFailure(Result r, String... parts) {
         assertEquals(1, r.code(), r::toString);
         List<String> lines = r.err().strip().lines().toList();
         assertEquals(1, lines.size(), () -> "one line on stderr: " + r);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
-import org.bottleneck.data.Corruption;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.nn.Dropout;
 import org.bottleneck.nn.GaussianLatent;
 import org.bottleneck.nn.Linear;
@@ -128,9 +128,9 @@ class ArchitectureValidationTest {
         assertIae(() -> LatentHead.gaussian(3, Double.NaN), "beta=NaN");
         assertIae(() -> LatentHead.code(3, Activation.RELU, -0.01), "l1=-0.01");
         assertIae(() -> new LatentHead(false, 3, Activation.IDENTITY, 2.0, 0), "beta 2.0", "gaussian");
-        assertIae(() -> Corruption.parse("masking", 1.5), "1.5");
-        assertIae(() -> Corruption.parse("gaussian", -0.5), "-0.5");
-        assertIae(() -> Corruption.parse("salt", 0.1), "'salt'");
+        assertIae(() -> Pipeline.parse(null, "masking=1.5", true), "masking=1.5", "1.5");
+        assertIae(() -> Pipeline.parse(null, "gaussian=-0.5", true), "-0.5");
+        assertIae(() -> Pipeline.parse(null, "salt=0.1", true), "'salt=0.1'", "unknown transform");
         assertIae(() -> new Dropout(TestBackends.cpu(), 1f, 1), "[0, 1)", "1.0");
         assertIae(() -> Presets.get("vea"), "'vea'", "convae");
         assertIae(() -> Activation.parse("gelu"), "'gelu'");

@@ -72,7 +72,7 @@ class CheckpointV1Test {
         Architecture a = Checkpoint.architecture(v1("ae"), c);
         assertEquals("custom [784] dense(40 relu) dropout(p0.1) → code 6 l1=0.01 | dense(40 relu) dropout(p0.1)"
                 + " dense(784 identity) → bce", a.describe());
-        assertEquals("masking=0.2", Checkpoint.legacyCorruption(c).describe());
+        assertEquals("masking=0.2", Checkpoint.legacyDegradation(c));
         Architecture lecture = Checkpoint.architecture(v1("lecture"), Checkpoint.read(v1("lecture")));
         assertEquals(OutputKind.SIGMOID_MSE, lecture.output());
     }

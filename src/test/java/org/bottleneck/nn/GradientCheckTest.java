@@ -314,7 +314,7 @@ class GradientCheckTest {
         float scale = 1f / batch;
         try (Tensors ts = new Tensors(be)) {
             Tensor dx = ts.zeros(batch, d);
-            be.bceWithLogits(ts.of(x, batch, d), ts.of(t, batch, d), ts.zeros(batch), dx, scale);
+            be.bceWithLogits(ts.of(x, batch, d), ts.of(t, batch, d), null, ts.zeros(batch), dx, scale);
             double[] num = numericGrad(toDouble(x), xx -> {
                 double s = 0;
                 for (int i = 0; i < xx.length; i++) {
@@ -335,7 +335,7 @@ class GradientCheckTest {
         float scale = 1f / batch;
         try (Tensors ts = new Tensors(be)) {
             Tensor dx = ts.zeros(batch, d);
-            be.mse(ts.of(x, batch, d), ts.of(t, batch, d), ts.zeros(batch), dx, scale);
+            be.mse(ts.of(x, batch, d), ts.of(t, batch, d), null, ts.zeros(batch), dx, scale);
             double[] num = numericGrad(toDouble(x), xx -> {
                 double s = 0;
                 for (int i = 0; i < xx.length; i++) {

@@ -16,7 +16,8 @@ import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
 import org.bottleneck.model.Model;
 import org.bottleneck.model.Checkpoint;
-import org.bottleneck.data.Corruption;
+import org.bottleneck.data.transform.Pipeline;
+import org.bottleneck.tensor.Shape;
 import org.bottleneck.model.Architecture;
 import org.bottleneck.model.Presets;
 import org.bottleneck.model.Safetensors;
@@ -30,8 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A run stopped after epoch 1 and resumed from its {@code last.safetensors} ends bit-identical
  * to a run that trained both epochs straight: same parameters, same optimizer moments, same
- * metrics. Every random draw (init, shuffling, VAE noise, corruption, dropout) derives from the
- * seed and the step, and the checkpoint carries the step and the optimizer state.
+ * metrics. Every random draw (init, shuffling, VAE noise, dropout) derives from the seed and
+ * the step, every transform of the pipeline from (seed, epoch, sample index), and the
+ * checkpoint carries the step and the optimizer state.
  */
 class ResumeTest {
     private static Backend backend;
@@ -55,18 +57,28 @@ class ResumeTest {
             case "vae" -> Presets.get("vae");
             // masking noise (in config) and dropout: two more random streams that must continue exactly
             case "ae-masking-dropout" -> Presets.denseRecipe("ae").build("ae", 0.1);
+            // every augmentation and degradation kind, box holes with the loss on the hole (a mask)
+            case "ae-pipeline" -> Presets.denseRecipe("ae").withHidden(new int[] {64}).build("ae", 0);
+            // super-resolution: 14×14 bilinear-downsampled inputs → 28×28 targets
+            case "ae-superres" -> Presets.denseRecipe("ae", Shape.of(1, 14, 14), Shape.of(1, 28, 28), true)
+                    .withHidden(new int[] {64}).build("ae", 0);
             default -> throw new IllegalArgumentException(kind);
         };
     }
 
     /** Batch 100: 10 steps per epoch on 1000 images, which keeps this fast. */
     private static TrainConfig config(String kind, int epochs) {
-        Corruption c = kind.contains("masking") ? Corruption.parse("masking", 0.2) : Corruption.NONE;
-        return new TrainConfig(epochs, 100, 1e-3, "adam", 0, 0.9, Schedule.constant(), 0, 0, 42, 1, c);
+        Pipeline p = switch (kind) {
+            case "ae-masking-dropout" -> Pipeline.parse(null, "masking=0.2", true);
+            case "ae-pipeline" -> Pipeline.parse("crop=28,flip", "box=4-9,gaussian=0.2,salt-pepper=0.05,masking=0.1", true);
+            case "ae-superres" -> Pipeline.parse(null, "down=2:bilinear", true);
+            default -> Pipeline.NONE;
+        };
+        return new TrainConfig(epochs, 100, 1e-3, "adam", 0, 0.9, Schedule.constant(), 0, 0, 42, 1, p);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae-masking-dropout"})
+    @ValueSource(strings = {"vae", "ae-masking-dropout", "ae-pipeline", "ae-superres"})
     void oneEpochPlusResumeEqualsTwoEpochs(String kind, @TempDir Path tmp) throws Exception {
         Architecture mc = model(kind);
         Path straight = tmp.resolve("straight"), split = tmp.resolve("split");

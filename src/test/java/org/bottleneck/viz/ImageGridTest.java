@@ -106,10 +106,24 @@ class ImageGridTest {
     }
 
     @Test
+    void threeChannelsAreDrawnInColour() throws IOException {
+        Path png = tmp.resolve("rgb.png");
+        // two (3, 1, 2) images: pixel (0,0) of image 0 is pure red, (0,1) mid grey; image 1 blue then white
+        float[] px = {1, 0.5f, 0, 0.5f, 0, 0.5f, 0, 1, 0, 1, 1, 1};
+        ImageGrid.write(png, px, 2, 3, 1, 2, 2, 1);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(5, img.getWidth()); // 2·2 + 1 gap
+        assertEquals(0xFF0000, img.getRGB(0, 0) & 0xFFFFFF);
+        assertEquals(0x808080, img.getRGB(1, 0) & 0xFFFFFF);
+        assertEquals(0x0000FF, img.getRGB(3, 0) & 0xFFFFFF);
+        assertEquals(0xFFFFFF, img.getRGB(4, 0) & 0xFFFFFF);
+    }
+
+    @Test
     void rejectsBadArgumentsAndUnwritableFolders() throws IOException {
         IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
                 () -> ImageGrid.write(tmp.resolve("x.png"), new float[10], 3, 2, 2, 2, 1));
-        assertTrue(few.getMessage().contains("pixels has 10 values, fewer than count·H·W = 3·2·2 = 12"), few.getMessage());
+        assertTrue(few.getMessage().contains("pixels has 10 values, fewer than count·C·H·W = 3·1·2·2 = 12"), few.getMessage());
         IllegalArgumentException row = assertThrows(IllegalArgumentException.class,
                 () -> ImageGrid.writeRows(tmp.resolve("x.png"), List.of(new float[4], new float[5]), 2, 2, 1));
         assertTrue(row.getMessage().contains("row 1 has 5 values"), row.getMessage());

@@ -33,7 +33,6 @@ public final class CpuBackend implements Backend {
     private final Loops optimizerLoops;
     private final CpuConv conv = new CpuConv(this);
     private final int[] philoxScratch = new int[4]; // one Philox block, reused (no allocation per op)
-    private final float[] normalChunk = new float[1024]; // normals on their way into an op
 
     /**
      * @param threads OpenBLAS threads; set once per process (changing it later slowed GEMM
@@ -311,33 +310,48 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- losses
 
     @Override
-    public void bceWithLogits(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
+    public void bceWithLogits(Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale) {
         sameSize("bceWithLogits", x, t);
         if (dx != null) {
             sameSize("bceWithLogits", x, dx);
         }
         int rows = x.rows(), cols = x.rowSize();
         checkPerRow("bceWithLogits", loss, rows);
+        if (mask != null) {
+            sameSize("bceWithLogits", x, mask);
+            MaskedLosses.bce(arr(x), off(x), arr(t), off(t), arr(mask), off(mask), arr(loss), off(loss),
+                    dx == null ? null : arr(dx), dx == null ? 0 : off(dx), rows, cols, gradScale);
+            return;
+        }
         loops.bceWithLogits(arr(x), off(x), arr(t), off(t), arr(loss), off(loss),
                 dx == null ? null : arr(dx), dx == null ? 0 : off(dx), rows, cols, gradScale);
     }
 
     @Override
-    public void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
+    public void mse(Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale) {
         sameSize("mse", x, t);
         if (dx != null) {
             sameSize("mse", x, dx);
         }
+        if (mask != null) {
+            sameSize("mse", x, mask);
+        }
         int rows = x.rows(), cols = x.rowSize();
         checkPerRow("mse", loss, rows);
-        float[] px = arr(x), pt = arr(t), pl = arr(loss);
+        float[] px = arr(x), pt = arr(t), pl = arr(loss), pm = mask == null ? null : arr(mask);
         float[] pdx = dx == null ? null : arr(dx);
-        int ox = off(x), ot = off(t), ol = off(loss), odx = dx == null ? 0 : off(dx);
+        int ox = off(x), ot = off(t), ol = off(loss), odx = dx == null ? 0 : off(dx), om = mask == null ? 0 : off(mask);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int j = 0; j < cols; j++) {
                 float d = px[ox + r * cols + j] - pt[ot + r * cols + j];
-                sum += (double) d * d;
+                if (pm == null) {
+                    sum += (double) d * d;
+                } else { // as the CUDA twin: the double term times the float weight
+                    float m = pm[om + r * cols + j];
+                    sum += (double) m * ((double) d * d);
+                    d *= m;
+                }
                 if (pdx != null) {
                     pdx[odx + r * cols + j] = gradScale * 2f * d;
                 }
@@ -458,29 +472,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    @Override
-    public void gaussianCorruption(Tensor x, float std, long seed, long offset, Tensor y) {
-        sameSize("gaussianCorruption", x, y);
-        float[] px = arr(x), py = arr(y);
-        int ox = off(x), oy = off(y), n = x.length();
-        for (int from = 0; from < n; from += normalChunk.length) { // through a chunk: y may be x
-            int count = Math.min(normalChunk.length, n - from);
-            Philox.fillNormal(seed, offset + from, normalChunk, 0, count, philoxScratch);
-            for (int j = 0; j < count; j++) {
-                py[oy + from + j] = px[ox + from + j] + std * normalChunk[j];
-            }
-        }
-    }
 
-    @Override
-    public void maskingCorruption(Tensor x, float p, long seed, long offset, Tensor y) {
-        sameSize("maskingCorruption", x, y);
-        float[] px = arr(x), py = arr(y);
-        int ox = off(x), oy = off(y);
-        for (int i = 0, n = x.length(); i < n; i++) {
-            py[oy + i] = Philox.uniform(seed, offset + i) < p ? 0f : px[ox + i];
-        }
-    }
 
     // ---------------------------------------------------------------- optimizers
 

@@ -49,8 +49,6 @@ public final class CudaBackend implements Backend {
     private final Kernel uniform = new Kernel(KernelSignatures.UNIFORM);
     private final Kernel normal = new Kernel(KernelSignatures.NORMAL);
     private final Kernel dropout = new Kernel(KernelSignatures.DROPOUT_FORWARD);
-    private final Kernel gaussianCorruption = new Kernel(KernelSignatures.GAUSSIAN_CORRUPTION);
-    private final Kernel maskingCorruption = new Kernel(KernelSignatures.MASKING_CORRUPTION);
     private final Kernel adamw = new Kernel(KernelSignatures.ADAMW);
     private final Kernel sgd = new Kernel(KernelSignatures.SGD);
     /** The convolution-family launchers (kernels of conv.cu + cuBLAS), delegated to. */
@@ -372,25 +370,28 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ losses
 
     @Override
-    public void bceWithLogits(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
-        rowLoss(bce, "bceWithLogits", x, t, loss, dx, gradScale);
+    public void bceWithLogits(Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale) {
+        rowLoss(bce, "bceWithLogits", x, t, mask, loss, dx, gradScale);
     }
 
     @Override
-    public void mse(Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
-        rowLoss(mse, "mse", x, t, loss, dx, gradScale);
+    public void mse(Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale) {
+        rowLoss(mse, "mse", x, t, mask, loss, dx, gradScale);
     }
 
-    private void rowLoss(Kernel k, String op, Tensor x, Tensor t, Tensor loss, Tensor dx, float gradScale) {
+    private void rowLoss(Kernel k, String op, Tensor x, Tensor t, Tensor mask, Tensor loss, Tensor dx, float gradScale) {
         sameSize(op, x, t);
         if (dx != null) {
             sameSize(op, x, dx);
         }
+        if (mask != null) {
+            sameSize(op, x, mask);
+        }
         int rows = x.rows(), cols = x.rowSize();
         checkPerRow(op, loss, rows);
-        long px = addr(op, x), pt = addr(op, t), pl = addr(op, loss), pdx = addrOrNull(op, dx);
+        long px = addr(op, x), pt = addr(op, t), pm = addrOrNull(op, mask), pl = addr(op, loss), pdx = addrOrNull(op, dx);
         if (rows > 0) {
-            k.begin().ptr(px).ptr(pt).ptr(pl).ptr(pdx).i32(rows).i32(cols).f32(gradScale)
+            k.begin().ptr(px).ptr(pt).ptr(pm).ptr(pl).ptr(pdx).i32(rows).i32(cols).f32(gradScale)
                     .launch(device, rows, 1, rowBlock(cols), 1);
         }
     }
@@ -483,28 +484,6 @@ public final class CudaBackend implements Backend {
         long px = addr("dropout", x), pm = addr("dropout", mask), py = addr("dropout", y);
         if (n > 0) {
             dropout.begin().ptr(px).ptr(pm).ptr(py).i32(n).f32(p).f32(keep).u64(seed).u64(offset)
-                    .launch(device, philoxGrid(offset, n), 1, BLOCK, 1);
-        }
-    }
-
-    @Override
-    public void gaussianCorruption(Tensor x, float std, long seed, long offset, Tensor y) {
-        sameSize("gaussianCorruption", x, y);
-        int n = x.length();
-        long px = addr("gaussianCorruption", x), py = addr("gaussianCorruption", y);
-        if (n > 0) {
-            gaussianCorruption.begin().ptr(px).ptr(py).i32(n).f32(std).u64(seed).u64(offset)
-                    .launch(device, philoxGrid(offset, n), 1, BLOCK, 1);
-        }
-    }
-
-    @Override
-    public void maskingCorruption(Tensor x, float p, long seed, long offset, Tensor y) {
-        sameSize("maskingCorruption", x, y);
-        int n = x.length();
-        long px = addr("maskingCorruption", x), py = addr("maskingCorruption", y);
-        if (n > 0) {
-            maskingCorruption.begin().ptr(px).ptr(py).i32(n).f32(p).u64(seed).u64(offset)
                     .launch(device, philoxGrid(offset, n), 1, BLOCK, 1);
         }
     }

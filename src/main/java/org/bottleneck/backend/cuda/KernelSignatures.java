@@ -63,8 +63,8 @@ public final class KernelSignatures {
     public static final Signature BIAS_ACTIVATION_BACKWARD =
             Signature.of("bias_activation_backward", PTR, PTR, PTR, PTR, I32, I32, I32);
     // loss.cu
-    public static final Signature BCE_WITH_LOGITS = Signature.of("bce_with_logits", PTR, PTR, PTR, PTR, I32, I32, F32);
-    public static final Signature MSE = Signature.of("mse", PTR, PTR, PTR, PTR, I32, I32, F32);
+    public static final Signature BCE_WITH_LOGITS = Signature.of("bce_with_logits", PTR, PTR, PTR, PTR, PTR, I32, I32, F32);
+    public static final Signature MSE = Signature.of("mse", PTR, PTR, PTR, PTR, PTR, I32, I32, F32);
     public static final Signature L1_PENALTY = Signature.of("l1_penalty", PTR, PTR, PTR, I32, I32, F32, F32);
     // latent.cu
     public static final Signature GAUSSIAN_LATENT_FORWARD =
@@ -75,8 +75,6 @@ public final class KernelSignatures {
     public static final Signature UNIFORM = Signature.of("uniform", PTR, I32, U64, U64);
     public static final Signature NORMAL = Signature.of("normal", PTR, I32, U64, U64, F32, F32);
     public static final Signature DROPOUT_FORWARD = Signature.of("dropout_forward", PTR, PTR, PTR, I32, F32, F32, U64, U64);
-    public static final Signature GAUSSIAN_CORRUPTION = Signature.of("gaussian_corruption", PTR, PTR, I32, F32, U64, U64);
-    public static final Signature MASKING_CORRUPTION = Signature.of("masking_corruption", PTR, PTR, I32, F32, U64, U64);
     // optim.cu
     public static final Signature ADAMW = Signature.of("adamw", PTR, PTR, PTR, PTR, I32, F32, F32, F32, F32, F32, F32);
     public static final Signature SGD = Signature.of("sgd", PTR, PTR, PTR, I32, F32, F32, F32);
@@ -105,7 +103,7 @@ public final class KernelSignatures {
             BIAS_ACTIVATION_FORWARD, BIAS_ACTIVATION_BACKWARD,
             BCE_WITH_LOGITS, MSE, L1_PENALTY,
             GAUSSIAN_LATENT_FORWARD, GAUSSIAN_LATENT_BACKWARD,
-            UNIFORM, NORMAL, DROPOUT_FORWARD, GAUSSIAN_CORRUPTION, MASKING_CORRUPTION,
+            UNIFORM, NORMAL, DROPOUT_FORWARD,
             ADAMW, SGD,
             IM2COL, COL2IM, ROWS_TO_NCHW, NCHW_TO_ROWS,
             CHANNEL_BIAS_ACTIVATION_FORWARD, CHANNEL_BIAS_ACTIVATION_BACKWARD,

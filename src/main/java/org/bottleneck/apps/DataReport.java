@@ -1,0 +1,101 @@
+package org.bottleneck.apps;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bottleneck.data.Dataset;
+import org.bottleneck.data.DatasetStats;
+import org.bottleneck.data.Resize;
+import org.bottleneck.data.Splits;
+import org.bottleneck.data.transform.Draws;
+import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Pipeline;
+import org.bottleneck.tensor.Shape;
+import org.bottleneck.viz.ImageGrid;
+
+/** The {@code data} command's work: what a source holds, and a picture of a few samples. */
+public final class DataReport {
+    private DataReport() {
+    }
+
+    /** Lines describing the splits: counts, shape, value range, per-channel statistics, labels. */
+    public static List<String> describe(Splits s) {
+        List<String> out = new ArrayList<>();
+        Dataset train = s.train(), test = s.test();
+        out.add("source    " + s.description());
+        out.add(String.format(Locale.ROOT, "samples   %d train / %d test, each %s (%d values)%s", train.size(), test.size(),
+                train.sampleShape(), train.features(), train.unitInterval() ? ", in [0, 1]" : ""));
+        DatasetStats st = DatasetStats.of(train);
+        out.add(String.format(Locale.ROOT, "range     [%.4g, %.4g] on the training split", st.min(), st.max()));
+        boolean images = train.sampleShape().rank() == 3;
+        int shown = Math.min(st.mean().length, 8);
+        StringBuilder m = new StringBuilder(images ? "channels " : "features ");
+        for (int c = 0; c < shown; c++) {
+            m.append(String.format(Locale.ROOT, " %s%d %.4f±%.4f", images ? "c" : "f", c, st.mean()[c], st.std()[c]));
+        }
+        if (shown < st.mean().length) {
+            m.append(" … (").append(st.mean().length - shown).append(" more)");
+        }
+        out.add(m + "  (mean±std)");
+        if (s.standardization() != null) {
+            out.add("standard  per-feature standardization fitted on the training split (stored with checkpoints)");
+        }
+        if (st.histogram() == null) {
+            out.add("labels    none");
+        } else {
+            List<String> names = train.classNames();
+            StringBuilder h = new StringBuilder("labels    " + st.histogram().length + " values, training counts:");
+            for (int l = 0; l < st.histogram().length; l++) {
+                h.append(' ').append(l < names.size() ? names.get(l) : Integer.toString(l)).append('=').append(st.histogram()[l]);
+            }
+            out.add(h.toString());
+        }
+        return out;
+    }
+
+    /**
+     * Draws the first {@code n} training samples as the pipeline makes them for epoch 0: the
+     * targets (augmented samples) and, below them, the degraded inputs (shown at the target's
+     * size: smaller inputs enlarged by nearest neighbour, grey inputs of colour targets as grey).
+     */
+    public static void picture(Dataset data, Pipeline pipeline, int n, long seed, Path png) {
+        int count = Math.min(n, data.size());
+        Shape target = pipeline.targetShape(data.sampleShape()), input = pipeline.inputShape(data.sampleShape());
+        int[] chw = target.rank() == 3 ? target.dims() : Figures.imageShape(data);
+        int out = (int) target.size();
+        float[] t = new float[count * out], x = new float[count * out];
+        Example e = pipeline.newExample(data.sampleShape());
+        Draws d = new Draws();
+        for (int i = 0; i < count; i++) {
+            pipeline.make(data, i, 0, seed, e, d);
+            System.arraycopy(e.target, 0, t, i * out, out);
+            System.arraycopy(asTarget(e.input, input, chw), 0, x, i * out, out);
+        }
+        List<String> labels = new ArrayList<>(List.of(pipeline.degrades() ? "target" : "sample"));
+        List<float[]> rows = new ArrayList<>(List.of(t));
+        if (pipeline.degrades()) {
+            labels.add("input");
+            rows.add(x);
+        }
+        ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], 2);
+    }
+
+    /** An input of shape {@code in} drawn at the target's (C, H, W): enlarged (nearest) and grey replicated. */
+    private static float[] asTarget(float[] x, Shape in, int[] chw) {
+        if (in.size() == (long) chw[0] * chw[1] * chw[2] && (in.rank() != 3 || in.dim(0) == chw[0])) {
+            return java.util.Arrays.copyOf(x, (int) in.size());
+        }
+        int c = in.dim(0), h = in.dim(1), w = in.dim(2);
+        float[] big = Resize.resize(java.util.Arrays.copyOf(x, (int) in.size()), c, h, w, chw[1], chw[2], Resize.Filter.BOX);
+        if (c == chw[0]) {
+            return big;
+        }
+        float[] rgb = new float[chw[0] * chw[1] * chw[2]];
+        int plane = chw[1] * chw[2];
+        for (int k = 0; k < chw[0]; k++) {
+            System.arraycopy(big, 0, rgb, k * plane, plane);
+        }
+        return rgb;
+    }
+}
