@@ -199,7 +199,7 @@ class CliDataSourcesTest {
                 org.junit.jupiter.params.provider.Arguments.of("a,b\n1,NaN\n", new String[] {"line 2", "'b'", "NaN"}),
                 org.junit.jupiter.params.provider.Arguments.of("a,b\n1,2\n-Infinity,2\n", new String[] {"line 3", "'a'", "Infinity"}),
                 org.junit.jupiter.params.provider.Arguments.of("a,b\n1,\n", new String[] {"line 2", "'b'"}),
-                org.junit.jupiter.params.provider.Arguments.of("a,b\n", new String[] {"no rows"}));
+                org.junit.jupiter.params.provider.Arguments.of("a,b\n", new String[] {"no data rows"}));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
