@@ -23,6 +23,9 @@ public final class Codec {
     private float[] hostOut = new float[0];
     private Tensor muSource, mu; // mu = first Z floats of muSource, cached per plan
 
+    /** Samples per pass of the bulk calls: large enough for the GEMMs, small enough for a conv model's activations. */
+    static final int BULK = 256;
+
     public Codec(Model model) {
         this.model = model;
         this.backend = model.backend();
@@ -53,7 +56,7 @@ public final class Codec {
     public float[] encode(float[] images, int n) {
         check("images", images.length, (long) n * d);
         float[] codes = new float[n * z];
-        int b = Math.min(n, 1000);
+        int b = Math.min(n, BULK);
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
             model.prepare(m);
@@ -76,7 +79,7 @@ public final class Codec {
     public float[] decode(float[] codes, int n) {
         check("codes", codes.length, (long) n * z);
         float[] images = new float[n * out];
-        int b = Math.min(n, 1000);
+        int b = Math.min(n, BULK);
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
             model.prepare(m);
@@ -91,7 +94,7 @@ public final class Codec {
     public float[] reconstruct(float[] images, int n) {
         check("images", images.length, (long) n * d);
         float[] result = new float[n * out];
-        int b = Math.min(n, 1000);
+        int b = Math.min(n, BULK);
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
             model.prepare(m);

@@ -77,17 +77,18 @@ public final class TrainSession {
     /** Loads {@code best.safetensors} into the model, evaluates it and draws the figures. */
     public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
                                     long seed) throws IOException {
-        return finish(model, state, train, test, out, Pipeline.NONE, seed);
+        return finish(model, state, train, test, out, Pipeline.NONE, seed, 1000);
     }
 
     /** As above, evaluating through the run's pipeline (degraded inputs against clean targets). */
     public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
-                                    Pipeline pipeline, long seed) throws IOException {
+                                    Pipeline pipeline, long seed, int evalBatch) throws IOException {
         Path best = out.resolve(BEST);
         if (Files.exists(best)) {
             Checkpoint.loadParameters(best, Checkpoint.read(best), model);
         }
-        EvalResult r = Evaluator.evaluate(model, test, 1000, pipeline, seed);
+        // the validation batch: the best epoch's validation loss is then this test loss exactly
+        EvalResult r = Evaluator.evaluate(model, test, evalBatch, pipeline, seed);
         if (Figures.drawable(test)) { // tables have no picture
             Codec codec = new Codec(model);
             if (pipeline.degrades()) {

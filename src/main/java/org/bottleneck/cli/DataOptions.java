@@ -55,10 +55,10 @@ public final class DataOptions {
             description = "Tables: auto (CSV and 2-D float arrays), yes or no; fitted on the training split. Default: ${DEFAULT-VALUE}.")
     String standardize;
 
-    @Option(names = "--memory-budget", defaultValue = "2048",
+    @Option(names = "--memory-budget", defaultValue = "auto",
             description = "Image folders: MiB of decoded pixels held in memory; a larger folder is streamed from disk, "
-                    + "decoded ahead of the trainer. Default: ${DEFAULT-VALUE}.")
-    long memoryBudgetMiB;
+                    + "decoded ahead of the trainer. auto = a quarter of the JVM's heap, at most 2048. Default: ${DEFAULT-VALUE}.")
+    String memoryBudget;
 
     @Option(names = "--test-limit", defaultValue = "0",
             description = "Use only the first N test samples (0 = all). Default: ${DEFAULT-VALUE}.")
@@ -83,7 +83,18 @@ public final class DataOptions {
         String column = labelColumn.equalsIgnoreCase("none") ? null : labelColumn;
         return new DataSpec(data, DataSpec.parseFormat(format), channels, h, w, testFraction, splitSeed, labels, column,
                 DataSpec.parseStandardize(standardize), skipBadFiles, patches, patches > 0 ? patchSize : 0,
-                Math.multiplyExact(memoryBudgetMiB, 1L << 20));
+                memoryBudgetBytes());
+    }
+
+    private long memoryBudgetBytes() {
+        if (memoryBudget.equalsIgnoreCase("auto")) {
+            return Math.min(DataSpec.DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 4);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(memoryBudget.trim()), 1L << 20);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("--memory-budget must be auto or a number of MiB, got '" + memoryBudget + "'");
+        }
     }
 
     /** The splits, opened once; {@code stored} is the checkpoint's standardization or null (fit on the training split). */

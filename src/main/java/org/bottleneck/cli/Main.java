@@ -35,7 +35,13 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // picocli hands Errors on; still one line, not a trace
+            cl.getErr().println("error: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. "
+                    + "BOTTLENECK_JAVA_OPTS=-Xmx8g ./bottleneck …, or use a smaller --batch / --memory-budget");
+            return 1;
+        }
     }
 
     private static String describe(Throwable e) {

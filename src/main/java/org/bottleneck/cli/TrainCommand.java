@@ -193,7 +193,8 @@ public final class TrainCommand implements Callable<Integer> {
                     System.out.println("early stop: no improvement for " + config.patience() + " epochs (best epoch "
                             + state.bestEpoch + ")");
                 }
-                EvalResult r = TrainSession.finish(ae, state, train, test, outDir, config.pipeline(), config.seed());
+                EvalResult r = TrainSession.finish(ae, state, train, test, outDir, config.pipeline(), config.seed(),
+                        Trainer.evalBatch(config));
                 System.out.printf(Locale.ROOT, "test (best epoch %d): loss %.3f  recon %.3f  kl %.3f%s  mse/pixel %.5f%n",
                         state.bestEpoch, r.loss(), r.recon(), r.kl(),
                         ae.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "",

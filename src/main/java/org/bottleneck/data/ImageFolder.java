@@ -118,7 +118,24 @@ public final class ImageFolder {
             int[] hw = headerSize(entries.get(0).file());
             perSample = (long) c * hw[0] * hw[1];
         }
-        return perSample * entries.size() > spec.memoryBudget();
+        long decoded = perSample * entries.size();
+        if (decoded > spec.memoryBudget()) {
+            return true;
+        }
+        // decoding holds every image as RGB bytes next to the final array: about twice the
+        // decoded size at its peak. Refuse up front rather than die of an OutOfMemoryError.
+        long peak = decoded * (3 + c) / c;
+        if (peak > Runtime.getRuntime().maxMemory() * 0.8) {
+            throw new DataException(outOfMemoryMessage(spec, entries.size()) + "; decoding needs about "
+                    + peak / (1 << 20) + " MiB");
+        }
+        return false;
+    }
+
+    private static String outOfMemoryMessage(DataSpec spec, int files) {
+        return "not enough memory to decode the " + files + " images of " + spec.path() + " (max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, --memory-budget " + spec.memoryBudget() / (1 << 20)
+                + " MiB): lower --memory-budget to stream them from disk, or raise -Xmx";
     }
 
     /** {height, width} of an image file from its header. */
@@ -231,15 +248,25 @@ public final class ImageFolder {
         String[] errors = new String[entries.size()];
         java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
         progress.start("decoding images", entries.size());
+        java.util.concurrent.atomic.AtomicBoolean outOfMemory = new java.util.concurrent.atomic.AtomicBoolean();
         IntStream.range(0, entries.size()).parallel().forEach(i -> {
+            if (outOfMemory.get()) {
+                return;
+            }
             try {
                 cuts[i] = cut(spec, entries.get(i).file(), i);
             } catch (DataException e) {
                 errors[i] = e.getMessage();
+            } catch (OutOfMemoryError e) {
+                outOfMemory.set(true);
             }
             progress.step(done.incrementAndGet());
         });
         progress.end();
+        if (outOfMemory.get()) {
+            java.util.Arrays.fill(cuts, null); // let the decoded images go before the message is built
+            throw new DataException(outOfMemoryMessage(spec, entries.size()));
+        }
         int skipped = 0;
         for (int i = 0; i < errors.length; i++) {
             if (errors[i] != null) {
@@ -285,7 +312,12 @@ public final class ImageFolder {
                     + channels + "x" + first.height() + "x" + first.width() + "), more than one array holds; "
                     + "use a smaller --image-size or fewer --patches");
         }
-        byte[] pixels = new byte[(int) bytes];
+        byte[] pixels;
+        try {
+            pixels = new byte[(int) bytes];
+        } catch (OutOfMemoryError e) {
+            throw new DataException(outOfMemoryMessage(spec, entries.size()));
+        }
         int[] labels = new int[(int) samples], sourceOf = new int[(int) samples];
         int s = 0;
         for (int i = 0; i < cuts.length; i++) {

@@ -31,7 +31,7 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.progress = progress;
         this.hook = hook;
-        this.evalBatch = Math.max(config.batchSize(), 500);
+        this.evalBatch = evalBatch(config);
     }
 
     /** The optimizer a config asks for, over the model's flat parameters. */
@@ -42,6 +42,11 @@ public final class Trainer {
             case "adam" -> new AdamW(b, model.parameters(), 0.9f, 0.999f, 1e-8f, 0f);
             default -> new AdamW(b, model.parameters(), 0.9f, 0.999f, 1e-8f, (float) config.weightDecay());
         };
+    }
+
+    /** The batch size of validation and the final test evaluation: the training batch, at least 500. */
+    public static int evalBatch(TrainConfig config) {
+        return Math.max(config.batchSize(), 500);
     }
 
     /** Trains from {@code state} (fresh or resumed) until the epochs are done or patience runs out. */
