@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             for (String m : models) {
                 for (int b : batches) {
-                    Bench.Result r = Bench.run(backend, Presets.get(m), train, b, warmup, steps);
+                    Bench.Result r = Bench.run(backend, Presets.get(m, train.sampleShape(), train.unitInterval()), train, b, warmup, steps);
                     if (csv) {
                         System.out.printf(Locale.ROOT, "%s,%d,%.1f,%.4f,%.4f,%.2f,%.2f,%.4f%n", r.model(), r.batch(),
                                 r.samplesPerSecond(), r.stepMillis(), r.gemmMillis(), r.gemmGflops(), r.stepGflops(),

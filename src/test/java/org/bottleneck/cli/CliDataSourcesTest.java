@@ -97,6 +97,23 @@ class CliDataSourcesTest {
         assertTrue(colour, "RGB inputs are drawn in colour");
         List<String> codes = encode(out.resolve("best.safetensors"), tmp.resolve("c.csv"), "--data", data.toString());
         assertEquals(5, codes.size());
+        String ckpt = out.resolve("best.safetensors").toString();
+        for (String command : List.of("reconstruct", "sample", "interpolate", "bench")) {
+            Path picture = tmp.resolve(command + ".png");
+            List<String> args = new ArrayList<>(List.of(command, "--device", "cpu", "--data", data.toString()));
+            if (command.equals("bench")) {
+                args.addAll(List.of("--models", "convae", "--batches", "4", "--steps", "2", "--warmup", "1"));
+            } else {
+                args.addAll(List.of("-c", ckpt, "-o", picture.toString()));
+                if (command.equals("interpolate")) {
+                    args.addAll(List.of("--from", "0", "--to", "1"));
+                }
+            }
+            CliEndToEndTest.Result r2 = ok(cli(args.toArray(String[]::new)));
+            if (!command.equals("bench")) {
+                assertNotNull(ImageIO.read(picture.toFile()), command + " wrote a PNG: " + r2);
+            }
+        }
         assertTrue(codes.get(4).startsWith("3,1,"), "test/dog/1.png has label 1: " + codes.get(4));
 
         String described = ok(cli("data", "--data", data.toString(), "--degrade", "gaussian=0.2",
