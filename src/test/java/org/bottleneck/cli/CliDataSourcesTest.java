@@ -98,6 +98,8 @@ class CliDataSourcesTest {
         List<String> codes = encode(out.resolve("best.safetensors"), tmp.resolve("c.csv"), "--data", data.toString());
         assertEquals(5, codes.size());
         String ckpt = out.resolve("best.safetensors").toString();
+        String eval = ok(cli("eval", "--device", "cpu", "-c", ckpt, "--data", data.toString())).out();
+        assertTrue(eval.contains("test images           4"), eval);
         for (String command : List.of("reconstruct", "sample", "interpolate", "bench")) {
             Path picture = tmp.resolve(command + ".png");
             List<String> args = new ArrayList<>(List.of(command, "--device", "cpu", "--data", data.toString()));
@@ -203,6 +205,9 @@ class CliDataSourcesTest {
         List<String> codes = encode(out.resolve("best.safetensors"), tmp.resolve("c.csv"), "--data", x.toString(),
                 "--labels", y.toString(), "--split", "train");
         assertEquals(46, codes.size());
+        String eval = ok(cli("eval", "--device", "cpu", "-c", out.resolve("best.safetensors").toString(), "--data", x.toString(),
+                "--labels", y.toString())).out();
+        assertTrue(eval.contains("test images           5"), eval);
         String described = ok(cli("data", "--data", x.toString(), "--labels", y.toString())).out();
         assertTrue(described.contains("not images"), described);
         assertTrue(described.contains("0=") && described.contains("1="), described);

@@ -8,6 +8,7 @@ import org.bottleneck.backend.cuda.CudaBackend;
 import org.bottleneck.backend.cuda.CudaProbe;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Mnist;
+import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.model.Model;
 import org.bottleneck.model.Presets;
 import org.bottleneck.testing.TestBackends;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GpuTrainingParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae", "convae", "convvae"})
+    @ValueSource(strings = {"vae", "ae", "convae", "convvae", "convae+pipeline"})
     void twentyStepsAgree(String name) {
         CudaProbe.Status status = CudaProbe.status();
         Assumptions.assumeTrue(status.usable(), "skipped: " + status.reason());
@@ -45,19 +46,27 @@ class GpuTrainingParityTest {
         }
     }
 
-    /** Mean per-image loss after each of 20 steps. */
+    /**
+     * Mean per-image loss after each of 20 steps. "+pipeline": inpainting-style batches (flip,
+     * box holes as the loss mask, Gaussian noise), built on the host — by the background reader
+     * on CUDA, on the caller's thread on the CPU — so both train on the same bits, and the
+     * masked loss runs on both backends.
+     */
     private static double[] losses(Backend backend, String name, Dataset train) {
-        var config = Presets.get(name);
+        boolean piped = name.endsWith("+pipeline");
+        var config = Presets.get(piped ? name.substring(0, name.indexOf('+')) : name);
+        Pipeline pipeline = piped ? Pipeline.parse("flip", "box=6-12,gaussian=0.1", true) : Pipeline.NONE;
         TrainConfig tc = TrainConfig.defaults(1);
         double[] out = new double[20];
         float[] recon = new float[128], kl = new float[128];
         try (Model model = new Model(backend, config, 42);
              Optimizer opt = Trainer.optimizerFor(model, tc)) {
-            Batches batches = new Batches(backend, train, 128);
+            Batches batches = new Batches(backend, train, 128, pipeline, 42);
             model.prepare(128);
+            batches.beginEpoch(0, 128);
             for (int s = 0; s < 20; s++) {
-                batches.load(s * 128, 128, model.input());
-                model.trainStep(s, model.input());
+                Batches.Batch batch = batches.next(model);
+                model.trainStep(s, batch.target(), batch.mask());
                 opt.step((float) tc.lr());
                 backend.download(model.reconLoss(), recon, 0);
                 double sum = 0;
@@ -72,6 +81,7 @@ class GpuTrainingParityTest {
                 }
                 out[s] = sum / 128;
             }
+            batches.close();
         }
         return out;
     }
