@@ -114,6 +114,9 @@ public final class ImageDecoder {
                         + (other == null ? "no PNG, JPEG, BMP or GIF signature" : other
                                 + " is not supported; use PNG, JPEG, BMP or GIF") + ")");
             }
+            if (reader.getFormatName().equalsIgnoreCase("bmp")) {
+                refuseEmbeddedStreams(name, bytes);
+            }
             reader.setInput(in, true, true);
             return job.run(reader);
         } catch (DataException e) {
@@ -126,6 +129,21 @@ public final class ImageDecoder {
         } finally {
             if (reader != null) {
                 reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * A BMP may wrap a JPEG or PNG stream (compression 4 or 5 in its info header, bytes 30–33).
+     * The JDK hands that stream to a second reader whose sizes are not the BMP header's: a
+     * 435-byte file found by the fuzzer made it allocate 870 MB. Such files are refused.
+     */
+    private static void refuseEmbeddedStreams(String name, byte[] bytes) {
+        if (bytes.length >= 34 && (bytes[14] & 0xFF) >= 40) { // BITMAPINFOHEADER or later
+            int compression = (bytes[30] & 0xFF) | (bytes[31] & 0xFF) << 8 | (bytes[32] & 0xFF) << 16 | (bytes[33] & 0xFF) << 24;
+            if (compression == 4 || compression == 5) {
+                throw new DataFormatException("not a decodable image: " + name + " (a BMP wrapping a "
+                        + (compression == 4 ? "JPEG" : "PNG") + " stream is not supported; save it as plain BMP, PNG or JPEG)");
             }
         }
     }
