@@ -59,7 +59,11 @@ public interface Dataset {
 
     /** Samples {@code [from, to)} as a view (no copy); 0 ≤ from ≤ to ≤ size(). */
     default Dataset slice(int from, int to) {
-        return new DatasetSlice(this, from, to);
+        if (from < 0 || to < from || to > size()) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for dataset " + name()
+                    + " of size " + size());
+        }
+        return subset(name() + "[" + from + ":" + to + "]", java.util.stream.IntStream.range(from, to).toArray());
     }
 
     /** Throws unless 0 ≤ index < size; for implementations. */

@@ -3,7 +3,7 @@ package org.bottleneck.data;
 import java.util.List;
 import org.bottleneck.tensor.Shape;
 
-/** The samples of another dataset at given indices, without copying them; see {@link Dataset#subset}. */
+/** The samples of another dataset at given indices, without copying them; see {@link Dataset#subset} and {@link Dataset#slice}. */
 final class DatasetSubset implements Dataset {
     private final String name;
     private final Dataset base;
