@@ -70,7 +70,7 @@ public final class DataReport {
         for (int i = 0; i < count; i++) {
             pipeline.make(data, i, 0, seed, e, d);
             System.arraycopy(e.target, 0, t, i * out, out);
-            System.arraycopy(asTarget(e.input, input, chw), 0, x, i * out, out);
+            System.arraycopy(Figures.atTargetSize(e.input, input, chw), 0, x, i * out, out);
         }
         List<String> labels = new ArrayList<>(List.of(pipeline.degrades() ? "target" : "sample"));
         List<float[]> rows = new ArrayList<>(List.of(t));
@@ -79,23 +79,5 @@ public final class DataReport {
             rows.add(x);
         }
         ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], 2);
-    }
-
-    /** An input of shape {@code in} drawn at the target's (C, H, W): enlarged (nearest) and grey replicated. */
-    private static float[] asTarget(float[] x, Shape in, int[] chw) {
-        if (in.size() == (long) chw[0] * chw[1] * chw[2] && (in.rank() != 3 || in.dim(0) == chw[0])) {
-            return java.util.Arrays.copyOf(x, (int) in.size());
-        }
-        int c = in.dim(0), h = in.dim(1), w = in.dim(2);
-        float[] big = Resize.resize(java.util.Arrays.copyOf(x, (int) in.size()), c, h, w, chw[1], chw[2], Resize.Filter.BOX);
-        if (c == chw[0]) {
-            return big;
-        }
-        float[] rgb = new float[chw[0] * chw[1] * chw[2]];
-        int plane = chw[1] * chw[2];
-        for (int k = 0; k < chw[0]; k++) {
-            System.arraycopy(big, 0, rgb, k * plane, plane);
-        }
-        return rgb;
     }
 }

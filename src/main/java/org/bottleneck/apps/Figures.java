@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
+import org.bottleneck.data.Resize;
 import org.bottleneck.data.transform.Draws;
 import org.bottleneck.data.transform.Example;
 import org.bottleneck.data.transform.Pipeline;
@@ -160,5 +161,23 @@ public final class Figures {
             throw new IllegalArgumentException("cannot draw samples of shape " + s + " as images");
         }
         return new int[] {1, side, side};
+    }
+
+    /** An input of shape {@code in} drawn at the target's (C, H, W): enlarged (nearest) and grey replicated. */
+    public static float[] atTargetSize(float[] x, Shape in, int[] chw) {
+        if (in.size() == (long) chw[0] * chw[1] * chw[2] && (in.rank() != 3 || in.dim(0) == chw[0])) {
+            return java.util.Arrays.copyOf(x, (int) in.size());
+        }
+        int c = in.dim(0), h = in.dim(1), w = in.dim(2);
+        float[] big = Resize.resize(java.util.Arrays.copyOf(x, (int) in.size()), c, h, w, chw[1], chw[2], Resize.Filter.BOX);
+        if (c == chw[0]) {
+            return big;
+        }
+        float[] rgb = new float[chw[0] * chw[1] * chw[2]];
+        int plane = chw[1] * chw[2];
+        for (int k = 0; k < chw[0]; k++) {
+            System.arraycopy(big, 0, rgb, k * plane, plane);
+        }
+        return rgb;
     }
 }

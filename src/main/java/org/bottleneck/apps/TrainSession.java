@@ -33,6 +33,8 @@ import org.bottleneck.train.Trainer;
 public final class TrainSession {
     public static final String LAST = "last.safetensors";
     public static final String BEST = "best.safetensors";
+    /** Test images of the restoration report (against the classical baselines) of a degrading run. */
+    static final int REPORT_IMAGES = 1000;
 
     private TrainSession() {
     }
@@ -93,6 +95,9 @@ public final class TrainSession {
             Codec codec = new Codec(model);
             if (pipeline.degrades()) {
                 Figures.restorations(codec, test, pipeline, seed, 16, out.resolve("reconstructions.png"));
+                if (RestorationReport.applies(pipeline, test)) {
+                    RestorationReport.write(codec, train, test, pipeline, seed, REPORT_IMAGES, out);
+                }
             } else {
                 Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
             }

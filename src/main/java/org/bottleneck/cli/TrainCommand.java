@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bottleneck.apps.Figures;
+import org.bottleneck.apps.RestorationReport;
 import org.bottleneck.apps.TrainSession;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
@@ -200,7 +201,8 @@ public final class TrainCommand implements Callable<Integer> {
                         ae.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "",
                         r.msePerPixel());
                 System.out.println("wrote    " + outDir + "/{best,last}.safetensors, metrics.csv, metrics.json, "
-                        + "training_curve.png" + (Figures.drawable(test) ? ", reconstructions.png, samples.png, interpolation.png" : ""));
+                        + "training_curve.png" + (Figures.drawable(test) ? ", reconstructions.png, samples.png, interpolation.png" : "")
+                        + (RestorationReport.applies(config.pipeline(), test) ? ", restoration.{md,json,png}" : ""));
             }
         }
         return 0;

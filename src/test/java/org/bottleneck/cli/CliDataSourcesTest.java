@@ -147,6 +147,37 @@ class CliDataSourcesTest {
         }
     }
 
+    /** Each degradation kind leaves a restoration report against its classical baselines. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+            "gaussian=0.5; 1; input|median 3x3|gaussian blur|ours",
+            "down=2:bicubic; 1; nearest|bicubic|ours",
+            "box=4-6; 1; mean fill|harmonic fill|ours",
+            "luma; 3; grey|mean chroma|ours"})
+    void degradingRunsAreJudgedAgainstClassicalBaselines(String degrade, int channels, String methods) throws IOException {
+        Path data = tmp.resolve("imgs");
+        for (int i = 0; i < 24; i++) {
+            TestData.randomPng(data.resolve(i + ".png"), channels, 12, 12, i);
+        }
+        Path out = tmp.resolve("run");
+        String r = ok(train(out, "--data", data.toString(), "--degrade", degrade, "--test-fraction", "0.25")).out();
+        assertTrue(r.contains("restoration.{md,json,png}"), r);
+        String md = Files.readString(out.resolve("restoration.md"));
+        for (String m : methods.split("\\|")) {
+            assertTrue(md.contains("| " + m), "method '" + m + "' in\n" + md);
+        }
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("restoration.json").toFile());
+        assertEquals(6, json.get("test_images").asInt());
+        for (com.fasterxml.jackson.databind.JsonNode m : json.get("methods")) {
+            double psnr = m.get("psnr").get("mean").asDouble();
+            assertTrue(psnr > 3 && psnr < 60, m.toString()); // random images: far from perfect, far from zero
+            assertTrue(m.get("ssim").get("mean").asDouble() <= 1, m.toString());
+            assertEquals(degrade.startsWith("box"), m.has("psnr_hole"), m.toString());
+        }
+        assertNotNull(ImageIO.read(out.resolve("restoration.png").toFile()));
+    }
+
     @Test
     void anUnlabelledFolderOfMixedSizesWithImageSize() throws IOException {
         Path data = tmp.resolve("photos");

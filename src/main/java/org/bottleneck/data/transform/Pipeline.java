@@ -205,6 +205,11 @@ public final class Pipeline {
         return String.join("; ", parts);
     }
 
+    /** The degradations, in order. */
+    public List<Transform> degradations() {
+        return degrade;
+    }
+
     public String augmentSpec() {
         return spec(augment);
     }
