@@ -52,7 +52,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Two modes. Regression: every file of {@code src/test/resources/fuzz/<target>/} runs
  * every time; files named {@code seed-*} must parse, all others (crashers, named for what
  * they trigger) must be rejected cleanly. Time-bounded: {@link MutationFuzzer} mutates the
- * seeds for {@code -Dfuzz.seconds} per target (default 3; CI passes 20), with seed
+ * seeds for {@code -Dfuzz.seconds} per target (pom.xml sets 20 for `mvn test`; 3 without it), with seed
  * {@code -Dfuzz.seed} (default 20261201); to replay a failure, rerun with the printed seed,
  * or copy the written input into the corpus.
  *
