@@ -8,8 +8,7 @@ import org.bottleneck.data.Dataset;
 import org.bottleneck.data.DatasetStats;
 import org.bottleneck.data.Resize;
 import org.bottleneck.data.Splits;
-import org.bottleneck.data.transform.Draws;
-import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Examples;
 import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.viz.ImageGrid;
@@ -60,17 +59,13 @@ public final class DataReport {
      * size: smaller inputs enlarged by nearest neighbour, grey inputs of colour targets as grey).
      */
     public static void picture(Dataset data, Pipeline pipeline, int n, long seed, Path png) {
-        int count = Math.min(n, data.size());
-        Shape target = pipeline.targetShape(data.sampleShape()), input = pipeline.inputShape(data.sampleShape());
+        Examples ex = pipeline.examples(data, n, 0, seed);
+        Shape target = ex.targetShape();
         int[] chw = target.rank() == 3 ? target.dims() : Figures.imageShape(data);
         int out = (int) target.size();
-        float[] t = new float[count * out], x = new float[count * out];
-        Example e = pipeline.newExample(data.sampleShape());
-        Draws d = new Draws();
-        for (int i = 0; i < count; i++) {
-            pipeline.make(data, i, 0, seed, e, d);
-            System.arraycopy(e.target, 0, t, i * out, out);
-            System.arraycopy(Figures.atTargetSize(e.input, input, chw), 0, x, i * out, out);
+        float[] t = ex.targets(), x = new float[ex.count() * out];
+        for (int i = 0; i < ex.count(); i++) {
+            System.arraycopy(Figures.atTargetSize(ex.input(i), ex.inputShape(), chw), 0, x, i * out, out);
         }
         List<String> labels = new ArrayList<>(List.of(pipeline.degrades() ? "target" : "sample"));
         List<float[]> rows = new ArrayList<>(List.of(t));

@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.Resize;
-import org.bottleneck.data.transform.Draws;
-import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Examples;
 import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.train.EpochMetrics;
@@ -37,18 +36,10 @@ public final class Figures {
      * one row each; the evaluation draws ({@link Pipeline#EVAL_EPOCH}).
      */
     public static void restorations(Codec codec, Dataset data, Pipeline pipeline, long seed, int n, Path png) {
-        int count = Math.min(n, data.size());
-        Shape target = pipeline.targetShape(data.sampleShape()), input = pipeline.inputShape(data.sampleShape());
-        int in = (int) input.size(), out = (int) target.size();
-        float[] x = new float[count * in], t = new float[count * out];
-        Example e = pipeline.newExample(data.sampleShape());
-        Draws d = new Draws();
-        for (int i = 0; i < count; i++) {
-            pipeline.make(data, i, Pipeline.EVAL_EPOCH, seed, e, d);
-            System.arraycopy(e.input, 0, x, i * in, in);
-            System.arraycopy(e.target, 0, t, i * out, out);
-        }
-        float[] y = codec.reconstruct(x, count);
+        Examples ex = pipeline.examples(data, n, Pipeline.EVAL_EPOCH, seed);
+        Shape target = ex.targetShape(), input = ex.inputShape();
+        float[] x = ex.inputs(), t = ex.targets();
+        float[] y = codec.reconstruct(x, ex.count());
         int[] chw = target.rank() == 3 ? target.dims() : imageShape(data);
         List<String> labels = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();

@@ -22,8 +22,7 @@ import org.bottleneck.apps.baselines.Upscale;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.transform.BoxMask;
 import org.bottleneck.data.transform.Downsample;
-import org.bottleneck.data.transform.Draws;
-import org.bottleneck.data.transform.Example;
+import org.bottleneck.data.transform.Examples;
 import org.bottleneck.data.transform.GaussianNoise;
 import org.bottleneck.data.transform.Luma;
 import org.bottleneck.data.transform.MaskingNoise;
@@ -145,20 +144,14 @@ public final class RestorationReport {
         return results;
     }
 
-    /** The first n examples of data through the pipeline: inputs, targets, masks (all ones without a hole). */
+    /** The first n examples of data through the pipeline, as lists: inputs, targets, masks (all ones without a hole). */
     private static void examples(Dataset data, Pipeline p, long seed, int n, int epoch, List<float[]> xs, List<float[]> ts,
                                  List<float[]> ms) {
-        Example e = p.newExample(data.sampleShape());
-        Draws d = new Draws();
-        for (int i = 0; i < n; i++) {
-            p.make(data, i, epoch, seed, e, d);
-            xs.add(Arrays.copyOf(e.input, e.inputSize()));
-            ts.add(Arrays.copyOf(e.target, e.targetSize()));
-            float[] m = e.masked ? Arrays.copyOf(e.mask, e.targetSize()) : new float[e.targetSize()];
-            if (!e.masked) {
-                Arrays.fill(m, 1f);
-            }
-            ms.add(m);
+        Examples ex = p.examples(data, n, epoch, seed);
+        for (int i = 0; i < ex.count(); i++) {
+            xs.add(ex.input(i));
+            ts.add(ex.target(i));
+            ms.add(ex.mask(i));
         }
     }
 

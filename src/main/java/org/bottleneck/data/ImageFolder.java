@@ -132,6 +132,28 @@ public final class ImageFolder {
         return false;
     }
 
+    /**
+     * The files that failed (errors[i] non-null): the first one stops the load, or with
+     * --skip-bad-files they are counted (the first three named) in the notes. Returns how many.
+     */
+    static int skipOrFail(DataSpec spec, String[] errors, List<String> notes) {
+        int skipped = 0;
+        for (String error : errors) {
+            if (error != null) {
+                if (!spec.skipBadFiles()) {
+                    throw new DataFormatException(error + " (pass --skip-bad-files to skip such files)");
+                }
+                if (skipped++ < 3) {
+                    notes.add("skipped " + error);
+                }
+            }
+        }
+        if (skipped > 0) {
+            notes.add("skipped " + skipped + " of " + errors.length + " files that do not decode (--skip-bad-files)");
+        }
+        return skipped;
+    }
+
     private static String outOfMemoryMessage(DataSpec spec, int files) {
         return "not enough memory to decode the " + files + " images of " + spec.path() + " (max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, --memory-budget " + spec.memoryBudget() / (1 << 20)
@@ -267,20 +289,7 @@ public final class ImageFolder {
             java.util.Arrays.fill(cuts, null); // let the decoded images go before the message is built
             throw new DataException(outOfMemoryMessage(spec, entries.size()));
         }
-        int skipped = 0;
-        for (int i = 0; i < errors.length; i++) {
-            if (errors[i] != null) {
-                if (!spec.skipBadFiles()) {
-                    throw new DataFormatException(errors[i] + " (pass --skip-bad-files to skip such files)");
-                }
-                if (skipped++ < 3) {
-                    notes.add("skipped " + errors[i]);
-                }
-            }
-        }
-        if (skipped > 0) {
-            notes.add("skipped " + skipped + " of " + entries.size() + " files that do not decode (--skip-bad-files)");
-        }
+        int skipped = skipOrFail(spec, errors, notes);
         Cut first = null;
         int firstFile = -1;
         long samples = 0;

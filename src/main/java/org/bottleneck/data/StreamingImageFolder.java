@@ -61,23 +61,19 @@ public final class StreamingImageFolder implements Dataset {
         int h = spec.height(), w = spec.width();
         int[] first = null;
         Path firstFile = null;
-        List<Integer> kept = new ArrayList<>();
-        int skipped = 0;
         for (int i = 0; i < n; i++) {
-            Path f = entries.get(i).file();
             if (errors[i] == null && spec.patches() > 0) {
                 int ih = h > 0 ? h : sizes[i][0], iw = h > 0 ? w : sizes[i][1];
                 if (spec.patchSize() > ih || spec.patchSize() > iw) {
-                    errors[i] = f + " is " + ih + "x" + iw + ", smaller than --patch-size " + spec.patchSize();
+                    errors[i] = entries.get(i).file() + " is " + ih + "x" + iw + ", smaller than --patch-size " + spec.patchSize();
                 }
             }
+        }
+        int skipped = ImageFolder.skipOrFail(spec, errors, notes);
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path f = entries.get(i).file();
             if (errors[i] != null) {
-                if (!spec.skipBadFiles()) {
-                    throw new DataFormatException(errors[i] + " (pass --skip-bad-files to skip such files)");
-                }
-                if (skipped++ < 3) {
-                    notes.add("skipped " + errors[i]);
-                }
                 continue;
             }
             if (h == 0 && spec.patches() == 0) {
@@ -91,9 +87,6 @@ public final class StreamingImageFolder implements Dataset {
                 }
             }
             kept.add(i);
-        }
-        if (skipped > 0) {
-            notes.add("skipped " + skipped + " of " + n + " files that do not decode (--skip-bad-files)");
         }
         if (kept.isEmpty()) {
             throw new DataException("no image in " + spec.path() + " decodes (" + skipped + " skipped)");

@@ -67,6 +67,7 @@ public final class Batches implements AutoCloseable {
     private ExecutorService reader;           // the background reader, while an epoch is read ahead
     private ArrayBlockingQueue<HostBatch> ready, free;
     private volatile Throwable failure;
+    private Batch last;
     private int epoch, batchSize, nextFrom;
 
     /** Raw samples, no transforms (evaluation of the clean data, benchmarks). */
@@ -145,7 +146,7 @@ public final class Batches implements AutoCloseable {
     public Batch load(int from, int count, Model model, int epoch) {
         if (pipeline.isEmpty()) {
             load(from, count, model.input());
-            return new Batch(model.input(), model.input(), null);
+            return batch(model.input(), model.input(), null);
         }
         build(from, count, epoch, inline);
         return upload(inline, model);
@@ -202,7 +203,7 @@ public final class Batches implements AutoCloseable {
 
     private Batch raw(int from, int n, Model model) {
         load(from, n, model.input());
-        return new Batch(model.input(), model.input(), null);
+        return batch(model.input(), model.input(), null);
     }
 
     private HostBatch take() {
@@ -262,13 +263,22 @@ public final class Batches implements AutoCloseable {
     private Batch upload(HostBatch hb, Model model) {
         backend.upload(hb.input, 0, model.input());
         if (hb.target == null) {
-            return new Batch(model.input(), model.input(), null);
+            return batch(model.input(), model.input(), null);
         }
         backend.upload(hb.target, 0, model.targetBuffer());
         if (hb.masked) {
             backend.upload(hb.mask, 0, model.maskBuffer());
         }
-        return new Batch(model.input(), model.targetBuffer(), hb.masked ? model.maskBuffer() : null);
+        return batch(model.input(), model.targetBuffer(), hb.masked ? model.maskBuffer() : null);
+    }
+
+    /** The step's buffers, as the last Batch when they are the same tensors: a steady step allocates nothing here. */
+    private Batch batch(Tensor input, Tensor target, Tensor mask) {
+        Batch b = last;
+        if (b == null || b.input() != input || b.target() != target || b.mask() != mask) {
+            b = last = new Batch(input, target, mask);
+        }
+        return b;
     }
 
     private void stopReader() {

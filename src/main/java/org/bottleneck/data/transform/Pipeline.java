@@ -186,6 +186,27 @@ public final class Pipeline {
         }
     }
 
+    /** Examples 0..n−1 of {@code data} (n capped at its size) for {@code epoch}. */
+    public Examples examples(Dataset data, int n, int epoch, long seed) {
+        int count = Math.min(n, data.size());
+        Shape in = inputShape(data.sampleShape()), out = targetShape(data.sampleShape());
+        int ni = Math.toIntExact(in.size()), no = Math.toIntExact(out.size());
+        float[] x = new float[count * ni], t = new float[count * no], m = new float[count * no];
+        Example e = newExample(data.sampleShape());
+        Draws d = new Draws();
+        for (int i = 0; i < count; i++) {
+            make(data, i, epoch, seed, e, d);
+            System.arraycopy(e.input, 0, x, i * ni, ni);
+            System.arraycopy(e.target, 0, t, i * no, no);
+            if (e.masked) {
+                System.arraycopy(e.mask, 0, m, i * no, no);
+            } else {
+                java.util.Arrays.fill(m, i * no, (i + 1) * no, 1f);
+            }
+        }
+        return new Examples(count, in, out, x, t, m);
+    }
+
     static long key(long seed, int slot, int epoch, int index) {
         return Philox.derive(Philox.derive(Streams.of(seed, Streams.TRANSFORM, slot), epoch), index);
     }
