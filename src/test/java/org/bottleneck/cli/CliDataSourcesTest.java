@@ -291,6 +291,33 @@ class CliDataSourcesTest {
         assertFailure(train(tmp.resolve("o5"), "--data", broken.toString()), "b.png", "--skip-bad-files");
     }
 
+    /** Bad values of the data and pipeline options, on `data` and `train`: one line naming the value, exit 1. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+            "data; --count; 0; --count",
+            "data; --degrade; blur=2; 'blur=2'",
+            "data; --degrade; down=3; factor 3",
+            "data; --degrade; luma; RGB",
+            "data; --augment; gaussian=0.1; --degrade",
+            "data; --memory-budget; lots; 'lots'",
+            "data; --image-size; 3x; '3x'",
+            "data; --test-fraction; 1.5; 1.5",
+            "data; --data-format; tiff; 'tiff'",
+            "train; --corruption; blur; 'blur'",
+            "train; --degrade; gaussian=-1; -1",
+            "train; --standardize; maybe; 'maybe'"})
+    void badOptionValuesFailWithOneLine(String command, String option, String value, String named) {
+        List<String> args = new ArrayList<>(List.of(command, "--device", "cpu", option, value));
+        if (command.equals("train")) {
+            args.addAll(List.of("--no-progress", "--epochs", "1", "--train-limit", "200", "--test-limit", "50",
+                    "--out", tmp.resolve("out").toString()));
+        } else {
+            args.addAll(List.of("-o", tmp.resolve("d.png").toString()));
+        }
+        assertFailure(cli(args.toArray(String[]::new)), named);
+        assertFalse(Files.exists(tmp.resolve("out")) || Files.exists(tmp.resolve("d.png")), "nothing written");
+    }
+
     @Test
     void badDataFailsWithOneLineNamingIt() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));

@@ -328,6 +328,42 @@ class GradientCheckTest {
         }
     }
 
+    /** Under a 0/1 loss mask both losses differentiate to the masked sum of their terms (masked-out elements: 0). */
+    @Test
+    void maskedLosses() {
+        final int batch = 3, d = 8;
+        float[] x = uniform(41, batch * d, -3, 3), t = uniform(42, batch * d, 0, 1), u = uniform(43, batch * d, 0, 1);
+        float[] m = new float[batch * d];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = u[i] < 0.5f ? 1f : 0f;
+        }
+        float scale = 1f / batch;
+        try (Tensors ts = new Tensors(be)) {
+            Tensor dx = ts.zeros(batch, d), mask = ts.of(m, batch, d);
+            be.bceWithLogits(ts.of(x, batch, d), ts.of(t, batch, d), mask, ts.zeros(batch), dx, scale);
+            double[] num = numericGrad(toDouble(x), xx -> {
+                double s = 0;
+                for (int i = 0; i < xx.length; i++) {
+                    double sg = 1 / (1 + Math.exp(-xx[i]));
+                    s -= m[i] * (t[i] * Math.log(sg) + (1 - t[i]) * Math.log(1 - sg));
+                }
+                return scale * s;
+            });
+            assertNonZero("masked bce dx", num);
+            assertClose("masked bceWithLogits dL/dx", num, ts.get(dx), LAYER_ATOL, LAYER_RTOL);
+            be.mse(ts.of(x, batch, d), ts.of(t, batch, d), mask, ts.zeros(batch), dx, scale);
+            double[] numMse = numericGrad(toDouble(x), xx -> {
+                double s = 0;
+                for (int i = 0; i < xx.length; i++) {
+                    s += m[i] * (xx[i] - t[i]) * (xx[i] - t[i]);
+                }
+                return scale * s;
+            });
+            assertNonZero("masked mse dx", numMse);
+            assertClose("masked mse dL/dx", numMse, ts.get(dx), LAYER_ATOL, LAYER_RTOL);
+        }
+    }
+
     @Test
     void mseLoss() {
         final int batch = 4, d = 7;
