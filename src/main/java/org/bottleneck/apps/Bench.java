@@ -61,7 +61,7 @@ public final class Bench {
     /** The GEMMs of one training step of {@code model} at batch b, as its layers report them. */
     static List<GemmShape> gemms(Model model, int b) {
         List<GemmShape> shapes = new ArrayList<>(model.encoder().gemmShapes(model.inputShape().batched(b), false));
-        shapes.addAll(model.decoder().gemmShapes(Shape.of(b, model.latentDim()), true));
+        shapes.addAll(model.decoder().gemmShapes(model.latentShape().batched(b), true));
         return shapes;
     }
 

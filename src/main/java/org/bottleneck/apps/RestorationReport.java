@@ -23,6 +23,7 @@ import org.bottleneck.data.Dataset;
 import org.bottleneck.data.transform.BoxMask;
 import org.bottleneck.data.transform.Downsample;
 import org.bottleneck.data.transform.Examples;
+import org.bottleneck.data.transform.FixedMask;
 import org.bottleneck.data.transform.GaussianNoise;
 import org.bottleneck.data.transform.Luma;
 import org.bottleneck.data.transform.MaskingNoise;
@@ -41,23 +42,56 @@ import org.bottleneck.viz.ImageGrid;
  * classical method a practitioner would use, on the first n test examples (the evaluation
  * draws). Methods by degradation — noise: the noisy input, a 3×3 median, the Gaussian blur
  * whose σ is best on 500 training examples; downsampling: nearest and bicubic upscaling;
- * luma: the grey image and the training set's mean chroma; a box hole: mean and harmonic
- * fill, with our output kept only inside the hole. PSNR (data range 1) and SSIM (Wang et al.)
- * per image as mean ± standard error; for holes PSNR on the hole too. Writes
- * {@code restoration.json}, {@code restoration.md} and {@code restoration.png} (rows: input,
- * each baseline, ours, target).
+ * luma: the grey image and the training set's mean chroma; a hole (box or mask): mean and
+ * harmonic fill. "ours" is the model's output clipped to [0, 1]; in a hole task it keeps the
+ * input's pixels outside the hole, in colorization it keeps the input's luma (only its chroma
+ * is the model's). Scores per image as mean ± standard error: PSNR (data range 1) and SSIM
+ * (Wang et al.) on the whole image; holes add PSNR on the hole; colorization adds PSNR and
+ * mean absolute error of the chroma planes (Cb, Cr of BT.601). Writes {@code restoration.json},
+ * {@code restoration.md} and {@code restoration.png} (rows: input, each baseline, ours, target).
  */
 public final class RestorationReport {
     private static final double[] SIGMAS = {0.5, 0.75, 1.0, 1.25, 1.5, 2.0};
+    public static final String PSNR = "psnr", SSIM = "ssim", PSNR_HOLE = "psnr_hole", CHROMA_PSNR = "chroma_psnr",
+            CHROMA_MAE = "chroma_mae";
+    /** The name of the model's row. */
+    public static final String OURS = "ours";
 
     private RestorationReport() {
     }
 
-    /**
-     * One method's scores. {@code ssim} is null for images smaller than SSIM's 11×11 window,
-     * {@code psnrHole} null unless the degradation is a hole.
-     */
-    public record Method(String name, MeanStd psnr, MeanStd ssim, MeanStd psnrHole) {
+    /** One method's scores by key ({@link #PSNR}, …), in column order; SSIM is absent for images under 11×11. */
+    public record Method(String name, Map<String, MeanStd> scores) {
+        public MeanStd psnr() {
+            return scores.get(PSNR);
+        }
+
+        public MeanStd get(String key) {
+            return scores.get(key);
+        }
+    }
+
+    /** The scores of every method and where the report went. */
+    public record Report(String degradation, int images, List<Method> methods) {
+        public Method method(String name) {
+            return methods.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        /** The best classical method by {@code key} (higher is better, except MAE). */
+        public Method bestBaseline(String key) {
+            boolean lower = key.equals(CHROMA_MAE);
+            Method best = null;
+            for (Method m : methods) {
+                if (m.name().equals(OURS) || m.get(key) == null) {
+                    continue;
+                }
+                double v = m.get(key).mean();
+                if (best == null || (lower ? v < best.get(key).mean() : v > best.get(key).mean())) {
+                    best = m;
+                }
+            }
+            return best;
+        }
     }
 
     /** Whether the pipeline has exactly one degradation this report knows how to judge. */
@@ -67,101 +101,163 @@ public final class RestorationReport {
     }
 
     private static boolean known(Transform t) {
-        return t instanceof GaussianNoise || t instanceof SaltPepper || t instanceof MaskingNoise || t instanceof BoxMask
+        return t instanceof GaussianNoise || t instanceof SaltPepper || t instanceof MaskingNoise || isHole(t)
                 || t instanceof Downsample || t instanceof Luma;
     }
 
-    public static List<Method> write(Codec codec, Dataset train, Dataset test, Pipeline p, long seed, int n, Path dir)
+    static boolean isHole(Transform t) {
+        return t instanceof BoxMask || t instanceof FixedMask;
+    }
+
+    public static Report write(Codec codec, Dataset train, Dataset test, Pipeline p, long seed, int n, Path dir)
             throws IOException {
         Transform t = p.degradations().get(0);
         Shape target = p.targetShape(test.sampleShape()), input = p.inputShape(test.sampleShape());
         int[] chw = target.dims();
         int c = chw[0], h = chw[1], w = chw[2];
-        List<float[]> xs = new ArrayList<>(), ts = new ArrayList<>(), ms = new ArrayList<>();
-        examples(test, p, seed, Math.min(n, test.size()), Pipeline.EVAL_EPOCH, xs, ts, ms);
-        Map<String, Function<Integer, float[]>> methods = new LinkedHashMap<>();
+        Examples ex = p.examples(test, n, Pipeline.EVAL_EPOCH, seed);
+        int count = ex.count();
+        boolean hole = isHole(t), colour = t instanceof Luma;
+        // baselines see the image channels only (a marked hole adds a channel for the model)
         int[] in = input.dims();
+        int imageSize = in[1] * in[2] * (hole ? c : in[0]);
+        Function<Integer, float[]> image = i -> Arrays.copyOf(ex.input(i), imageSize);
+        Function<Integer, float[]> holeOf = i -> ex.hole(i);
+        Map<String, Function<Integer, float[]>> methods = new LinkedHashMap<>();
         if (t instanceof Downsample d && !d.up()) {
-            methods.put("nearest", i -> Upscale.nearest(xs.get(i), c, in[1], in[2], h, w));
-            methods.put("bicubic", i -> Upscale.bicubic(xs.get(i), c, in[1], in[2], h, w));
-        } else if (t instanceof Luma) {
-            List<float[]> fit = new ArrayList<>(), unused = new ArrayList<>();
-            examples(train, Pipeline.NONE, seed, Math.min(500, train.size()), 0, fit, unused, new ArrayList<>());
-            Colorization.Chroma mean = Colorization.meanChroma(fit, h, w);
-            methods.put("grey", i -> Colorization.grey(xs.get(i), h, w));
-            methods.put("mean chroma", i -> mean.colorize(xs.get(i), h, w));
-        } else if (t instanceof BoxMask) {
-            methods.put("mean fill", i -> HoleFill.mean(xs.get(i), ms.get(i), c, h, w));
-            methods.put("harmonic fill", i -> HoleFill.harmonic(xs.get(i), ms.get(i), c, h, w));
-        } else {
-            List<float[]> nx = new ArrayList<>(), nt = new ArrayList<>();
-            examples(train, p, seed, Math.min(500, train.size()), 0, nx, nt, new ArrayList<>());
-            double sigma = GaussianBlur.bestSigma(nx, nt, c, h, w, SIGMAS);
-            methods.put("input", xs::get);
-            methods.put("median 3x3", i -> MedianFilter.median3x3(xs.get(i), c, h, w));
-            methods.put(String.format(Locale.ROOT, "gaussian blur σ=%.2f", sigma), i -> GaussianBlur.blur(xs.get(i), c, h, w, sigma));
-        }
-        int count = xs.size();
-        float[] batch = new float[count * (int) input.size()];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(xs.get(i), 0, batch, i * (int) input.size(), (int) input.size());
-        }
-        float[] out = codec.reconstruct(batch, count);
-        boolean hole = t instanceof BoxMask;
-        methods.put("ours", i -> {
-            float[] y = Arrays.copyOfRange(out, i * c * h * w, (i + 1) * c * h * w);
-            for (int j = 0; j < y.length; j++) {
-                y[j] = Math.min(1f, Math.max(0f, y[j]));
-                if (hole && ms.get(i)[j] == 0f) {
-                    y[j] = xs.get(i)[j]; // outside the hole the output keeps the input pixels
-                }
+            methods.put("nearest", i -> Upscale.nearest(image.apply(i), c, in[1], in[2], h, w));
+            methods.put("bicubic", i -> Upscale.bicubic(image.apply(i), c, in[1], in[2], h, w));
+        } else if (colour) {
+            Examples fit = Pipeline.NONE.examples(train, 500, 0, seed);
+            List<float[]> rgb = new ArrayList<>();
+            for (int i = 0; i < fit.count(); i++) {
+                rgb.add(fit.target(i));
             }
-            return y;
-        });
+            Colorization.Chroma mean = Colorization.meanChroma(rgb, h, w);
+            methods.put("grey", i -> Colorization.grey(image.apply(i), h, w));
+            methods.put("mean chroma", i -> mean.colorize(image.apply(i), h, w));
+        } else if (hole) {
+            methods.put("mean fill", i -> HoleFill.mean(image.apply(i), holeOf.apply(i), c, h, w));
+            methods.put("harmonic fill", i -> HoleFill.harmonic(image.apply(i), holeOf.apply(i), c, h, w));
+        } else {
+            Examples fit = p.examples(train, 500, 0, seed);
+            List<float[]> nx = new ArrayList<>(), nt = new ArrayList<>();
+            for (int i = 0; i < fit.count(); i++) {
+                nx.add(fit.input(i));
+                nt.add(fit.target(i));
+            }
+            double sigma = GaussianBlur.bestSigma(nx, nt, c, h, w, SIGMAS);
+            methods.put("input", image::apply);
+            methods.put("median 3x3", i -> MedianFilter.median3x3(image.apply(i), c, h, w));
+            methods.put(String.format(Locale.ROOT, "gaussian blur σ=%.2f", sigma), i -> GaussianBlur.blur(image.apply(i), c, h, w, sigma));
+        }
+        float[] out = codec.reconstruct(ex.inputs(), count);
+        methods.put(OURS, i -> ours(Arrays.copyOfRange(out, i * c * h * w, (i + 1) * c * h * w), image.apply(i),
+                hole ? holeOf.apply(i) : null, colour, h, w));
+
         List<Method> results = new ArrayList<>();
         Map<String, float[]> panel = new LinkedHashMap<>();
-        int shown = Math.min(16, count);
+        int shown = Math.min(16, count), size = c * h * w;
+        boolean ssimFits = h >= Ssim.WINDOW && w >= Ssim.WINDOW;
         for (Map.Entry<String, Function<Integer, float[]>> m : methods.entrySet()) {
-            double[] psnr = new double[count], ssim = new double[count], holePsnr = new double[count];
-            float[] rows = new float[shown * c * h * w];
+            Map<String, double[]> per = new LinkedHashMap<>();
+            per.put(PSNR, new double[count]);
+            if (ssimFits) {
+                per.put(SSIM, new double[count]);
+            }
+            if (hole) {
+                per.put(PSNR_HOLE, new double[count]);
+            }
+            if (colour) {
+                per.put(CHROMA_PSNR, new double[count]);
+                per.put(CHROMA_MAE, new double[count]);
+            }
+            float[] rows = new float[shown * size];
             for (int i = 0; i < count; i++) {
-                float[] y = m.getValue().apply(i);
-                psnr[i] = Psnr.psnr(y, ts.get(i));
-                ssim[i] = h >= Ssim.WINDOW && w >= Ssim.WINDOW ? Ssim.ssim(y, ts.get(i), c, h, w) : Double.NaN;
-                holePsnr[i] = hole ? Psnr.psnr(y, ts.get(i), ms.get(i)) : Double.NaN;
+                float[] y = m.getValue().apply(i), truth = ex.target(i);
+                per.get(PSNR)[i] = Psnr.psnr(y, truth);
+                if (ssimFits) {
+                    per.get(SSIM)[i] = Ssim.ssim(y, truth, c, h, w);
+                }
+                if (hole) {
+                    per.get(PSNR_HOLE)[i] = Psnr.psnr(y, truth, perChannel(holeOf.apply(i), c));
+                }
+                if (colour) {
+                    float[] cy = chroma(y, h, w), ct = chroma(truth, h, w);
+                    per.get(CHROMA_PSNR)[i] = Psnr.psnr(cy, ct);
+                    per.get(CHROMA_MAE)[i] = meanAbs(cy, ct);
+                }
                 if (i < shown) {
-                    System.arraycopy(y, 0, rows, i * c * h * w, c * h * w);
+                    System.arraycopy(y, 0, rows, i * size, size);
                 }
             }
-            boolean ssimFits = h >= Ssim.WINDOW && w >= Ssim.WINDOW;
-            results.add(new Method(m.getKey(), MeanStd.of(psnr), ssimFits ? MeanStd.of(ssim) : null,
-                    hole ? MeanStd.of(holePsnr) : null));
+            Map<String, MeanStd> scores = new LinkedHashMap<>();
+            per.forEach((k, v) -> scores.put(k, MeanStd.of(v)));
+            results.add(new Method(m.getKey(), scores));
             panel.put(m.getKey(), rows);
         }
-        drawPanel(xs, ts, input, chw, shown, panel, dir.resolve("restoration.png"));
-        writeJson(results, p, count, dir.resolve("restoration.json"));
-        writeMarkdown(results, p, count, dir.resolve("restoration.md"));
-        return results;
+        Report report = new Report(p.degradeSpec(), count, results);
+        drawPanel(ex, image, input, hole ? Shape.of(c, in[1], in[2]) : input, chw, shown, panel, dir.resolve("restoration.png"));
+        writeJson(report, dir.resolve("restoration.json"));
+        writeMarkdown(report, dir.resolve("restoration.md"));
+        return report;
     }
 
-    /** The first n examples of data through the pipeline, as lists: inputs, targets, masks (all ones without a hole). */
-    private static void examples(Dataset data, Pipeline p, long seed, int n, int epoch, List<float[]> xs, List<float[]> ts,
-                                 List<float[]> ms) {
-        Examples ex = p.examples(data, n, epoch, seed);
-        for (int i = 0; i < ex.count(); i++) {
-            xs.add(ex.input(i));
-            ts.add(ex.target(i));
-            ms.add(ex.mask(i));
+    /**
+     * The model's output y (C, H, W) as the report scores it: clipped to [0, 1]; outside a hole
+     * the input's pixels; for colorization the input's luma with y's chroma.
+     */
+    static float[] ours(float[] y, float[] input, float[] hole, boolean colour, int h, int w) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] = Math.min(1f, Math.max(0f, y[j]));
         }
+        int plane = h * w;
+        if (hole != null) {
+            for (int j = 0; j < y.length; j++) {
+                if (hole[j % plane] <= 0.5f) {
+                    y[j] = input[j];
+                }
+            }
+        }
+        if (colour) {
+            float[] ycc = Colorization.toYCbCr(y, h, w);
+            System.arraycopy(input, 0, ycc, 0, plane); // the known luma
+            y = Colorization.toRgb(ycc, h, w);
+            for (int j = 0; j < y.length; j++) {
+                y[j] = Math.min(1f, Math.max(0f, y[j]));
+            }
+        }
+        return y;
     }
 
-    private static void drawPanel(List<float[]> xs, List<float[]> ts, Shape input, int[] chw, int shown,
-                                  Map<String, float[]> methods, Path png) {
+    /** The Cb and Cr planes (2, H, W) of an RGB image. */
+    private static float[] chroma(float[] rgb, int h, int w) {
+        return Arrays.copyOfRange(Colorization.toYCbCr(rgb, h, w), h * w, 3 * h * w);
+    }
+
+    private static double meanAbs(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += Math.abs(a[i] - b[i]);
+        }
+        return s / a.length;
+    }
+
+    private static float[] perChannel(float[] plane, int c) {
+        float[] m = new float[plane.length * c];
+        for (int ch = 0; ch < c; ch++) {
+            System.arraycopy(plane, 0, m, ch * plane.length, plane.length);
+        }
+        return m;
+    }
+
+    private static void drawPanel(Examples ex, Function<Integer, float[]> image, Shape input, Shape imageShape, int[] chw,
+                                  int shown, Map<String, float[]> methods, Path png) {
         int size = chw[0] * chw[1] * chw[2];
         float[] inRow = new float[shown * size], tRow = new float[shown * size];
         for (int i = 0; i < shown; i++) {
-            System.arraycopy(Figures.atTargetSize(xs.get(i), input, chw), 0, inRow, i * size, size);
-            System.arraycopy(ts.get(i), 0, tRow, i * size, size);
+            System.arraycopy(Figures.atTargetSize(image.apply(i), imageShape, chw), 0, inRow, i * size, size);
+            System.arraycopy(ex.target(i), 0, tRow, i * size, size);
         }
         List<String> labels = new ArrayList<>(List.of("input"));
         List<float[]> rows = new ArrayList<>(List.of(inRow));
@@ -176,22 +272,16 @@ public final class RestorationReport {
         ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], 2);
     }
 
-    private static void writeJson(List<Method> results, Pipeline p, int n, Path file) throws IOException {
+    private static void writeJson(Report r, Path file) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
-        o.put("degradation", p.degradeSpec());
-        o.put("test_images", n);
+        o.put("degradation", r.degradation());
+        o.put("test_images", r.images());
         ArrayNode methods = o.putArray("methods");
-        for (Method m : results) {
-            ObjectNode r = methods.addObject();
-            r.put("name", m.name());
-            put(r, "psnr", m.psnr());
-            if (m.ssim() != null) {
-                put(r, "ssim", m.ssim());
-            }
-            if (m.psnrHole() != null) {
-                put(r, "psnr_hole", m.psnrHole());
-            }
+        for (Method m : r.methods()) {
+            ObjectNode row = methods.addObject();
+            row.put("name", m.name());
+            m.scores().forEach((k, v) -> put(row, k, v));
         }
         byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
         AtomicFile.write(file, ch -> ch.write(ByteBuffer.wrap(bytes)));
@@ -212,16 +302,23 @@ public final class RestorationReport {
         }
     }
 
-    private static void writeMarkdown(List<Method> results, Pipeline p, int n, Path file) throws IOException {
-        boolean hole = results.get(0).psnrHole() != null;
-        StringBuilder sb = new StringBuilder("Restoration of `" + p.degradeSpec() + "` on " + n + " test images "
-                + "(PSNR in dB, data range 1; SSIM per Wang et al. 2004; mean ± standard error)\n\n| method | PSNR | SSIM |"
-                + (hole ? " PSNR on the hole |" : "") + "\n|---|---|---|" + (hole ? "---|" : "") + "\n");
-        for (Method m : results) {
-            sb.append("| ").append(m.name()).append(" | ").append(m.psnr().format()).append(" | ")
-                    .append(m.ssim() != null ? m.ssim().format(4) : "n/a (images under 11×11)").append(" |");
-            if (hole) {
-                sb.append(' ').append(m.psnrHole().format()).append(" |");
+    private static final Map<String, String> HEADINGS = Map.of(PSNR, "PSNR", SSIM, "SSIM", PSNR_HOLE, "PSNR on the hole",
+            CHROMA_PSNR, "chroma PSNR", CHROMA_MAE, "chroma MAE");
+
+    private static void writeMarkdown(Report r, Path file) throws IOException {
+        List<String> keys = new ArrayList<>(r.methods().get(0).scores().keySet());
+        StringBuilder sb = new StringBuilder("Restoration of `" + r.degradation() + "` on " + r.images() + " test images "
+                + "(PSNR in dB, data range 1; SSIM per Wang et al. 2004" + (keys.contains(SSIM) ? "" : ", n/a: images under 11×11")
+                + "; mean ± standard error)\n\n| method |");
+        for (String k : keys) {
+            sb.append(' ').append(HEADINGS.get(k)).append(" |");
+        }
+        sb.append("\n|---|").append("---|".repeat(keys.size())).append('\n');
+        for (Method m : r.methods()) {
+            sb.append("| ").append(m.name()).append(" |");
+            for (String k : keys) {
+                MeanStd v = m.get(k);
+                sb.append(' ').append(k.equals(SSIM) || k.equals(CHROMA_MAE) ? v.format(4) : v.format()).append(" |");
             }
             sb.append('\n');
         }

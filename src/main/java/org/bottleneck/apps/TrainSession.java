@@ -102,7 +102,9 @@ public final class TrainSession {
                 Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
             }
             if (pipeline.inputShape(test.sampleShape()).equals(test.sampleShape())) { // codes of clean samples
-                Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
+                if (!model.architecture().latent().spatial()) { // a feature map is no density to draw from
+                    Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
+                }
                 Figures.interpolation(codec, test, pairs(test.size()), 10, out.resolve("interpolation.png"));
             }
         }

@@ -221,8 +221,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (hidden != null) {
                 r = r.withHidden(hidden);
             }
-            LatentHead h = r.head();
-            r = r.withHead(new LatentHead(h.gaussian(), latent != null ? latent : h.size(), h.activation(), h.beta(), h.l1()));
+            r = r.withHead(r.head().withSize(latent != null ? latent : r.head().size()));
             boolean varied = hidden != null || latent != null || dropout > 0;
             a = r.build(varied ? "custom" : model, dropout);
         } else {
@@ -233,8 +232,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--beta " + beta + " only applies to a model with a gaussian latent head"
                     + " (vae, convvae), not " + a.name());
         }
-        a = a.withLatent(new LatentHead(h.gaussian(), h.size(), h.activation(), beta != null ? beta : h.beta(),
-                l1 != null ? l1 : h.l1()));
+        a = a.withLatent(h.with(beta != null ? beta : h.beta(), l1 != null ? l1 : h.l1()));
         a.layers(null, 0); // the shapes chain, or the error names the layer
         return a;
     }

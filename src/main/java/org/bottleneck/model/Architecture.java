@@ -18,7 +18,8 @@ import org.bottleneck.tensor.Shape;
 
 /**
  * An autoencoder as data: the shape of one input sample ((C,H,W) for images, (D) for vectors),
- * the encoder's layers, the latent head (which appends the Dense that makes the code), the
+ * the encoder's layers, the latent head (which appends the Dense that makes the code, unless the
+ * code is spatial: the encoder's output itself), the
  * decoder's layers, and the output + loss. The decoder need not mirror the encoder, and its
  * output shape may differ from the input's (super-resolution, colorization). Shapes are
  * inferred and checked by {@link #layers}: a spec whose shapes do not chain fails with the
@@ -62,8 +63,21 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         return latent.gaussian();
     }
 
+    /** Z: values per sample of the code (for a spatial code, the encoder's output size). */
     public int latentDim() {
-        return latent.size();
+        return latent.spatial() ? Math.toIntExact(latentShape().size()) : latent.size();
+    }
+
+    /** One sample's code shape: (Z), or the encoder's output shape for a spatial code, e.g. (64, 7, 7). */
+    public Shape latentShape() {
+        if (!latent.spatial()) {
+            return Shape.of(latent.size());
+        }
+        Shape s = inputShape().batched(1);
+        for (int i = 0; i < encoder.size(); i++) {
+            s = build(encoder.get(i), null, s, 0, "encoder layer " + i).outputShape(s);
+        }
+        return Shape.of(Arrays.copyOfRange(s.dims(), 1, s.rank()));
     }
 
     /** The layers of a model, each built for the shape its predecessor gives, and the shapes. */
@@ -77,7 +91,9 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
     public Layers layers(Backend backend, long seed) {
         long dropSeed = Philox.derive(seed, Streams.DROPOUT);
         List<LayerSpec> enc = new ArrayList<>(encoder);
-        enc.add(latent.dense());
+        if (!latent.spatial()) {
+            enc.add(latent.dense());
+        }
         Shape s = inputShape().batched(1);
         List<Layer> e = new ArrayList<>();
         int drops = 0;
@@ -89,7 +105,9 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
             s = l.outputShape(s);
             e.add(l);
         }
-        s = Shape.of(1, latent.size());
+        if (!latent.spatial()) {
+            s = Shape.of(1, latent.size());
+        }
         // Decoder dropout k of m draws from stream 100 + m − 1 − k: the order version 1 used
         // (it counted the mirrored hidden layers down), so its runs repeat bit for bit.
         int m = (int) decoder.stream().filter(d -> d instanceof LayerSpec.DropoutSpec).count();
@@ -144,7 +162,10 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         for (LayerSpec l : encoder) {
             sb.append(' ').append(brief(l));
         }
-        sb.append(latent.gaussian() ? " → gaussian 2×" + latent.size() + " β=" + latent.beta()
+        sb.append(latent.spatial() ? " → spatial code " + Arrays.stream(latentShape().dims()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining("×"))
+                + (latent.l1() > 0 ? " l1=" + latent.l1() : "")
+                : latent.gaussian() ? " → gaussian 2×" + latent.size() + " β=" + latent.beta()
                 : " → code " + latent.size() + (latent.activation() == org.bottleneck.backend.Activation.IDENTITY ? ""
                 : " " + LayerSpec.Fields.name(latent.activation())) + (latent.l1() > 0 ? " l1=" + latent.l1() : ""));
         sb.append(" |");

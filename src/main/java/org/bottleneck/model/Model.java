@@ -27,7 +27,7 @@ import org.bottleneck.tensor.Tensor;
  * allocates nothing.
  *
  * <p>Tensors of a batch of B samples: x (B, in…) input, t (B, out…) target (x itself for a plain
- * autoencoder), h (B,Z) or (B,2Z) encoder output, z (B,Z) code, y (B, out…) last layer's output
+ * autoencoder), h (B,Z) or (B,2Z) encoder output (a spatial code: (B, C', H', W')), z (B,Z) code, y (B, out…) last layer's output
  * (logits for BCE, pre-sigmoid for SIGMOID_MSE), p (B, out…) images, recon/penalty (B).
  */
 public final class Model implements AutoCloseable {
@@ -38,6 +38,7 @@ public final class Model implements AutoCloseable {
     private final GaussianLatent latent; // null for a plain code
     private final Sequential decoder;
     private final Shape outSample;       // one output sample's dims
+    private final Shape codeSample;      // one code's dims: (Z), or (C', H', W') for a spatial code
     private final ParameterSet params;
     private final Pass pass = new Pass();
 
@@ -59,6 +60,7 @@ public final class Model implements AutoCloseable {
                 ? new GaussianLatent(backend, arch.latentDim(), Philox.derive(seed, Streams.LATENT)) : null;
         int[] od = layers.outputShape().dims();
         outSample = Shape.of(java.util.Arrays.copyOfRange(od, 1, od.length));
+        codeSample = arch.latentShape();
 
         List<ParamSpec> specs = new ArrayList<>(encoder.parameters());
         specs.addAll(decoder.parameters());
@@ -114,8 +116,14 @@ public final class Model implements AutoCloseable {
         return (int) outSample.size();
     }
 
+    /** Z, values per code (for a spatial code the encoder's output size). */
     public int latentDim() {
-        return arch.latentDim();
+        return (int) codeSample.size();
+    }
+
+    /** One code's shape: (Z), or the encoder's output shape for a spatial code. */
+    public Shape latentShape() {
+        return codeSample;
     }
 
     public boolean isVariational() {
@@ -155,8 +163,8 @@ public final class Model implements AutoCloseable {
         if (latent != null) {
             latent.allocate(a, Shape.of(b, 2 * latentDim()), true);
         }
-        zIn = a.take(b, latentDim());
-        decoder.allocate(a, Shape.of(b, latentDim()), true);
+        zIn = a.take(codeSample.batched(b));
+        decoder.allocate(a, codeSample.batched(b), true);
         dOut = a.take(out);
         recon = a.take(b);
         penalty = a.take(b);
@@ -278,7 +286,7 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** The (B,Z) buffer {@link #decode()} reads. */
+    /** The (B,Z) buffer {@link #decode()} reads ((B, C', H', W') for a spatial code). */
     public Tensor codeInput() {
         return zIn;
     }

@@ -20,12 +20,16 @@ public final class Example {
     /** (targetShape) 0/1 loss weights, valid when {@link #masked}. */
     public final float[] mask;
     public boolean masked;
+    /** (H·W) 1 on the pixels a hole transform removed, valid when {@link #holed} (for hole-filling baselines). */
+    public final float[] hole;
+    public boolean holed;
 
     Example(int inputCapacity, int targetCapacity) {
         input = new float[inputCapacity];
         spare = new float[inputCapacity];
         target = new float[targetCapacity];
         mask = new float[targetCapacity];
+        hole = new float[targetCapacity];
     }
 
     /** Makes {@link #spare} (now holding {@code shape}) the input. */

@@ -9,8 +9,10 @@ import org.bottleneck.tensor.Shape;
  * @param inputs  (n, in…) degraded inputs, row-major
  * @param targets (n, out…) targets
  * @param masks   (n, out…) 0/1 loss masks, all ones for examples without one
+ * @param holes   (n, H·W) 1 on the pixels a hole removed, for images; zeros without a hole
  */
-public record Examples(int count, Shape inputShape, Shape targetShape, float[] inputs, float[] targets, float[] masks) {
+public record Examples(int count, Shape inputShape, Shape targetShape, float[] inputs, float[] targets, float[] masks,
+                       float[] holes) {
     /** Input i as its own array. */
     public float[] input(int i) {
         int in = (int) inputShape.size();
@@ -25,5 +27,11 @@ public record Examples(int count, Shape inputShape, Shape targetShape, float[] i
     public float[] mask(int i) {
         int out = (int) targetShape.size();
         return Arrays.copyOfRange(masks, i * out, (i + 1) * out);
+    }
+
+    /** (H·W) the hole of example i: 1 where a pixel was removed. */
+    public float[] hole(int i) {
+        int plane = holes.length / Math.max(1, count);
+        return Arrays.copyOfRange(holes, i * plane, (i + 1) * plane);
     }
 }

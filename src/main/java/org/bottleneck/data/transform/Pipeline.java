@@ -18,7 +18,7 @@ import org.bottleneck.tensor.Shape;
  *
  * <p>Specs, as {@code --augment} and {@code --degrade} take them (comma-separated, in order):
  * {@code crop=H[xW]}, {@code flip}; {@code gaussian=σ[:unclipped]}, {@code salt-pepper=p}, {@code masking=p},
- * {@code box=MIN[-MAX][:whole]}, {@code down=F[:box|bilinear|bicubic][:up]}, {@code luma}.
+ * {@code box=MIN[-MAX][:whole][:marked]}, {@code down=F[:box|bilinear|bicubic][:up]}, {@code luma}.
  */
 public final class Pipeline {
     /** The epoch key of evaluation draws (training epochs are ≥ 0). */
@@ -82,11 +82,11 @@ public final class Pipeline {
                 case "box" -> {
                     String[] r = text(args, 0, item).split("-");
                     int lo = Integer.parseInt(r[0]), hi = r.length > 1 ? Integer.parseInt(r[1]) : lo;
-                    boolean whole = args.length > 1 && args[1].equals("whole");
-                    if (args.length > 2 || (args.length == 2 && !whole)) {
-                        throw new IllegalArgumentException("expected box=MIN[-MAX][:whole]");
+                    List<String> flags = List.of(args).subList(1, args.length);
+                    if (!List.of("whole", "marked").containsAll(flags) || flags.size() != new java.util.HashSet<>(flags).size()) {
+                        throw new IllegalArgumentException("expected box=MIN[-MAX][:whole][:marked]");
                     }
-                    yield new BoxMask(lo, hi, !whole);
+                    yield new BoxMask(lo, hi, !flags.contains("whole"), flags.contains("marked"));
                 }
                 case "down" -> {
                     int f = Integer.parseInt(text(args, 0, item));
@@ -144,7 +144,7 @@ public final class Pipeline {
     public Shape inputShape(Shape sample) {
         Shape s = targetShape(sample), target = s;
         for (Transform t : degrade) {
-            if (t instanceof BoxMask && !s.equals(target)) {
+            if ((t instanceof BoxMask || t instanceof FixedMask) && !s.equals(target)) {
                 throw new IllegalArgumentException(t.describe() + " must come before transforms that change the shape");
             }
             s = t.outputShape(s);
@@ -173,6 +173,7 @@ public final class Pipeline {
         data.copySample(index, e.input, 0);
         e.inputShape = data.sampleShape();
         e.masked = false;
+        e.holed = false;
         int slot = 0;
         for (Transform t : augment) {
             d.reset(key(seed, slot++, epoch, index));
@@ -191,7 +192,8 @@ public final class Pipeline {
         int count = Math.min(n, data.size());
         Shape in = inputShape(data.sampleShape()), out = targetShape(data.sampleShape());
         int ni = Math.toIntExact(in.size()), no = Math.toIntExact(out.size());
-        float[] x = new float[count * ni], t = new float[count * no], m = new float[count * no];
+        int plane = out.rank() == 3 ? out.dim(1) * out.dim(2) : 0;
+        float[] x = new float[count * ni], t = new float[count * no], m = new float[count * no], holes = new float[count * plane];
         Example e = newExample(data.sampleShape());
         Draws d = new Draws();
         for (int i = 0; i < count; i++) {
@@ -203,8 +205,11 @@ public final class Pipeline {
             } else {
                 java.util.Arrays.fill(m, i * no, (i + 1) * no, 1f);
             }
+            if (e.holed) {
+                System.arraycopy(e.hole, 0, holes, i * plane, plane);
+            }
         }
-        return new Examples(count, in, out, x, t, m);
+        return new Examples(count, in, out, x, t, m, holes);
     }
 
     static long key(long seed, int slot, int epoch, int index) {

@@ -1,0 +1,90 @@
+package org.bottleneck.model;
+
+import static org.bottleneck.backend.Activation.IDENTITY;
+import static org.bottleneck.backend.Activation.RELU;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bottleneck.model.LayerSpec.Conv2dSpec;
+import org.bottleneck.model.LayerSpec.ConvTranspose2dSpec;
+import org.bottleneck.tensor.Shape;
+
+/**
+ * The image applications' architectures: fully convolutional autoencoders whose code is a
+ * feature map ({@link LatentHead#spatial}), so they fit images of any size H×W and their cost
+ * grows with the pixels only. Both end in a 3×3 conv to the target's channels: logits (BCE) for
+ * data in [0, 1], else raw values (MSE).
+ * <ul>
+ *   <li>{@code restore} (denoise, inpaint, colorize: input (Cin, H, W) → target (Cout, H, W)):
+ *       Conv2d(Cin→32, k3 s2 p1) ReLU, Conv2d(32→64, k3 s2 p1) ReLU, Conv2d(64→64, k3 p1) ReLU:
+ *       a 64×H/4×W/4 code (H/2 or H when 4 or 2 does not divide H and W: one stride-2 stage
+ *       per factor of 2, up to two); decoder ConvTranspose2d(→32, k3 s2 p1 op1) ReLU per
+ *       stage, Conv2d(32→Cout, k3 p1). On MNIST 1×28×28 → 64×7×7 → 1×28×28: about the cost of
+ *       convae (its Dense layers go, a 64→64 conv comes).</li>
+ *   <li>{@code superres} (input (C, H/f, W/f) → target (C, H, W), f = 2, 3, 4): after ESPCN
+ *       (Shi et al. 2016) with a transposed convolution for the sub-pixel step: Conv2d(C→64, k3
+ *       p1) ReLU, Conv2d(64→32, k3 p1) ReLU: a 32×H/f×W/f code; ConvTranspose2d(32→32) ReLU per
+ *       factor 2 or 3 of f (k3 s2 p1 op1 doubles, k3 s3 triples), Conv2d(32→C, k3 p1).</li>
+ * </ul>
+ */
+public final class TaskPresets {
+    private TaskPresets() {
+    }
+
+    /** Same-size image to image (channels may differ, e.g. luma → RGB). */
+    public static Architecture restore(String name, Shape input, Shape target, boolean unitInterval) {
+        int[] in = image(name, input), out = image(name, target);
+        if (in[1] != out[1] || in[2] != out[2]) {
+            throw new IllegalArgumentException("preset '" + name + "' maps an image to one of the same size, the data asks for "
+                    + input + " → " + target);
+        }
+        int stages = in[1] % 4 == 0 && in[2] % 4 == 0 ? 2 : in[1] % 2 == 0 && in[2] % 2 == 0 ? 1 : 0;
+        List<LayerSpec> enc = new ArrayList<>();
+        enc.add(new Conv2dSpec(32, 3, stages > 0 ? 2 : 1, 1, RELU));
+        enc.add(new Conv2dSpec(64, 3, stages > 1 ? 2 : 1, 1, RELU));
+        enc.add(new Conv2dSpec(64, 3, 1, 1, RELU));
+        List<LayerSpec> dec = new ArrayList<>();
+        for (int s = 0; s < stages; s++) {
+            dec.add(new ConvTranspose2dSpec(32, 3, 2, 1, 1, RELU));
+        }
+        dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY));
+        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, output(unitInterval));
+    }
+
+    /** Low resolution (C, H/f, W/f) to (C, H, W). */
+    public static Architecture superres(String name, Shape input, Shape target, boolean unitInterval) {
+        int[] in = image(name, input), out = image(name, target);
+        int f = out[1] / in[1];
+        if (in[0] != out[0] || f * in[1] != out[1] || f * in[2] != out[2] || f < 2) {
+            throw new IllegalArgumentException("preset '" + name + "' enlarges an image by an integer factor ≥ 2, the data asks "
+                    + "for " + input + " → " + target);
+        }
+        List<LayerSpec> enc = List.of(new Conv2dSpec(64, 3, 1, 1, RELU), new Conv2dSpec(32, 3, 1, 1, RELU));
+        List<LayerSpec> dec = new ArrayList<>();
+        int rest = f;
+        while (rest % 2 == 0) {
+            dec.add(new ConvTranspose2dSpec(32, 3, 2, 1, 1, RELU));
+            rest /= 2;
+        }
+        while (rest % 3 == 0) {
+            dec.add(new ConvTranspose2dSpec(32, 3, 3, 0, 0, RELU));
+            rest /= 3;
+        }
+        if (rest != 1) {
+            throw new IllegalArgumentException("preset '" + name + "' enlarges by products of 2 and 3 (2, 3, 4, 6, …), not " + f);
+        }
+        dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY));
+        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, output(unitInterval));
+    }
+
+    private static OutputKind output(boolean unitInterval) {
+        return unitInterval ? OutputKind.BCE : OutputKind.MSE;
+    }
+
+    private static int[] image(String name, Shape s) {
+        if (s.rank() != 3) {
+            throw new IllegalArgumentException("preset '" + name + "' takes images (C, H, W), the data has samples of shape " + s);
+        }
+        return s.dims();
+    }
+}

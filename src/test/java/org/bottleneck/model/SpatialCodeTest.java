@@ -1,0 +1,145 @@
+package org.bottleneck.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.bottleneck.apps.Codec;
+import org.bottleneck.backend.Backend;
+import org.bottleneck.tensor.Shape;
+import org.bottleneck.testing.TestBackends;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A spatial code (no Dense bottleneck: the encoder's feature map is the code): its shapes, its
+ * JSON form, its gradients through the whole model by central differences, and the codec.
+ */
+class SpatialCodeTest {
+    static final String JSON = """
+            {"name": "spatial-small", "input": [1, 6, 4],
+             "encoder": [{"type": "conv2d", "out": 3, "kernel": 3, "padding": 1, "activation": "tanh"},
+                         {"type": "conv2d", "out": 2, "kernel": 3, "stride": 2, "padding": 1}],
+             "latent": {"type": "spatial", "l1": 0.05},
+             "decoder": [{"type": "conv_transpose2d", "out": 3, "kernel": 3, "stride": 2, "padding": 1,
+                          "output_padding": 1, "activation": "tanh"},
+                         {"type": "conv2d", "out": 2, "kernel": 3, "padding": 1}],
+             "output": "mse"}""";
+
+    @Test
+    void theCodeIsTheEncodersFeatureMap() {
+        Architecture a = Architecture.fromJson(JSON);
+        assertTrue(a.latent().spatial());
+        assertEquals(Shape.of(2, 3, 2), a.latentShape());
+        assertEquals(12, a.latentDim());
+        assertEquals(Shape.of(2, 6, 4), a.outputShape()); // 2 output channels from 1: shapes may differ
+        assertTrue(a.describe().contains("spatial code 2×3×2 l1=0.05"), a.describe());
+        Architecture back = Architecture.fromJson(a.toJson());
+        assertEquals(a.describe(), back.describe());
+    }
+
+    @Test
+    void aSpatialHeadTakesNoSizeOrActivation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.fromJson(
+                JSON.replace("\"type\": \"spatial\"", "\"type\": \"spatial\", \"size\": 4")));
+        assertTrue(e.getMessage().contains("no size"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LatentHead.gaussian(0, 1.0));
+        assertTrue(e.getMessage().contains("spatial"), e.getMessage());
+        assertEquals(LatentHead.spatial(0.1), LatentHead.spatial(0.1).withSize(7)); // no size to change
+    }
+
+    /**
+     * dL/dθ of the mean loss (MSE + L1 on the feature map) against central differences of the
+     * float32 forward pass. Step 1e-2 and a tolerance of 3% + 2e-3 absolute: float32 losses of
+     * order 1 carry ~1e-7 relative rounding, so the difference quotient is good to ~1e-5, and the
+     * second-order error of a step 1e-2 through tanh is under 1%. A parameter whose ±step flips
+     * the sign of a code value crosses the L1 kink, where the difference quotient is not the
+     * derivative: those are skipped, and most parameters must remain.
+     */
+    @Test
+    void gradientsFlowThroughTheFeatureMap() {
+        Backend be = TestBackends.cpu();
+        try (Model m = new Model(be, Architecture.fromJson(JSON), 11)) {
+            int b = 3;
+            m.prepare(b);
+            SplittableRandom r = new SplittableRandom(4);
+            float[] x = new float[b * m.inputSize()], t = new float[b * m.outputSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble();
+            }
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (float) r.nextDouble();
+            }
+            be.upload(x, 0, m.input());
+            be.upload(t, 0, m.targetBuffer());
+            m.trainStep(0, m.targetBuffer());
+            long n = m.parameters().grads().length(); // the flat buffer, alignment gaps included (their gradient is 0)
+            float[] grad = new float[(int) n], theta = new float[(int) n];
+            be.download(m.parameters().grads(), grad, 0);
+            be.download(m.parameters().values(), theta, 0);
+            double norm = 0;
+            for (float g : grad) {
+                norm += g * g;
+            }
+            assertTrue(norm > 1e-6, "gradients are zero: nothing was checked");
+            double h = 1e-2;
+            int checked = 0, skipped = 0;
+            for (int i = 0; i < n; i++) {
+                float keep = theta[i];
+                theta[i] = (float) (keep + h);
+                double up = loss(m, be, theta, b);
+                float[] codeUp = org.bottleneck.testing.Tensors.download(be, m.code());
+                theta[i] = (float) (keep - h);
+                double down = loss(m, be, theta, b);
+                float[] codeDown = org.bottleneck.testing.Tensors.download(be, m.code());
+                theta[i] = keep;
+                if (signsDiffer(codeUp, codeDown)) {
+                    skipped++;
+                    continue;
+                }
+                double numeric = (up - down) / (2 * h);
+                checked += numeric != 0 || grad[i] != 0 ? 1 : 0; // alignment gaps are not parameters
+                assertEquals(numeric, grad[i], 0.03 * Math.abs(numeric) + 2e-3, "parameter " + i);
+            }
+            assertTrue(skipped < checked / 4 && checked > 120, checked + " checked, " + skipped + " skipped at an L1 kink");
+        }
+    }
+
+    private static boolean signsDiffer(float[] a, float[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (Math.signum(a[i]) != Math.signum(b[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double loss(Model m, Backend be, float[] theta, int b) {
+        be.upload(theta, 0, m.parameters().values());
+        m.evaluate(false, 0, m.targetBuffer());
+        double[] total = new double[b];
+        m.readLosses(b, total, null, null, null);
+        double s = 0;
+        for (double v : total) {
+            s += v;
+        }
+        return s / b;
+    }
+
+    @Test
+    void theCodecEncodesTheFeatureMapAndDecodesItBack() {
+        Backend be = TestBackends.cpu();
+        try (Model m = new Model(be, Architecture.fromJson(JSON), 3)) {
+            Codec codec = new Codec(m);
+            float[] x = new float[5 * m.inputSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (i * 13 % 17) / 16f;
+            }
+            float[] codes = codec.encode(x, 5);
+            assertEquals(5 * 12, codes.length);
+            // decode(encode(x)) is the reconstruction: the same arithmetic in the same order
+            assertArrayEquals(codec.reconstruct(x, 5), codec.decode(codes, 5));
+        }
+    }
+}
