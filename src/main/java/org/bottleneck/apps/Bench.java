@@ -1,5 +1,6 @@
 package org.bottleneck.apps;
 
+import org.bottleneck.data.transform.Pipeline;
 import java.util.ArrayList;
 import java.util.List;
 import org.bottleneck.backend.Backend;
@@ -31,11 +32,17 @@ public final class Bench {
     }
 
     public static Result run(Backend backend, Architecture arch, Dataset data, int batch, int warmup, int steps) {
+        return run(backend, arch, data, Pipeline.NONE, batch, warmup, steps);
+    }
+
+    /** As above, each step's batch made by {@code pipeline} (the host transforms count, as in training). */
+    public static Result run(Backend backend, Architecture arch, Dataset data, Pipeline pipeline, int batch, int warmup,
+                             int steps) {
         try (Model model = new Model(backend, arch, 1)) {
             TrainConfig tc = TrainConfig.defaults(1);
             float[] loss = new float[batch];
             int per = data.size() / batch;
-            try (Batches batches = new Batches(backend, data, batch); Optimizer opt = Trainer.optimizerFor(model, tc)) {
+            try (Batches batches = new Batches(backend, data, batch, pipeline, 1); Optimizer opt = Trainer.optimizerFor(model, tc)) {
                 model.prepare(batch);
                 long t0 = 0;
                 for (int s = 0; s < warmup + steps; s++) {
@@ -43,8 +50,8 @@ public final class Bench {
                         backend.synchronize();
                         t0 = System.nanoTime();
                     }
-                    batches.load((s % per) * batch, batch, model.input());
-                    model.trainStep(s, model.input());
+                    Batches.Batch b = batches.load((s % per) * batch, batch, model, 0);
+                    model.trainStep(s, b.target(), b.mask());
                     opt.step((float) tc.lr());
                     backend.download(model.reconLoss(), loss, 0);
                 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.transform.Pipeline;
@@ -20,6 +22,7 @@ import org.bottleneck.train.Optimizer;
 import org.bottleneck.train.Progress;
 import org.bottleneck.train.TrainConfig;
 import org.bottleneck.train.TrainState;
+import org.bottleneck.train.TrainConfigJson;
 import org.bottleneck.train.TrainingCheckpoint;
 import org.bottleneck.train.Trainer;
 
@@ -34,7 +37,7 @@ public final class TrainSession {
     public static final String LAST = "last.safetensors";
     public static final String BEST = "best.safetensors";
     /** Test images of the restoration report (against the classical baselines) of a degrading run. */
-    static final int REPORT_IMAGES = 1000;
+    public static final int REPORT_IMAGES = 1000;
 
     private TrainSession() {
     }
@@ -61,11 +64,11 @@ public final class TrainSession {
             throw new IOException("output folder " + out.toAbsolutePath() + " is not writable");
         }
         Map<String, String> meta = new LinkedHashMap<>(dataMetadata);
-        meta.put("train_config", trainConfigJson(config));
+        meta.put(TrainConfigJson.METADATA_KEY, TrainConfigJson.write(config));
         Trainer trainer = new Trainer(model, config, optimizer, progress, (state, opt, improved) -> {
             TrainingCheckpoint.save(out.resolve(LAST), model, opt, state, meta);
             if (improved) {
-                Map<String, String> best = new LinkedHashMap<>(dataMetadata);
+                Map<String, String> best = new LinkedHashMap<>(meta); // with the train config: what the model learned
                 best.put("epoch", Integer.toString(state.bestEpoch));
                 Checkpoint.save(out.resolve(BEST), model, null, best);
             }
@@ -76,27 +79,38 @@ public final class TrainSession {
         return state;
     }
 
+    /**
+     * What {@link #finish} measured and wrote: the test result, the restoration report of a
+     * degrading run (null otherwise) and the files, by name, in the run folder.
+     */
+    public record Finished(EvalResult test, RestorationReport.Report restoration, List<String> wrote) {
+    }
+
     /** Loads {@code best.safetensors} into the model, evaluates it and draws the figures. */
-    public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
-                                    long seed) throws IOException {
-        return finish(model, state, train, test, out, Pipeline.NONE, seed, 1000);
+    public static Finished finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
+                                  long seed) throws IOException {
+        return finish(model, state, train, test, out, Pipeline.NONE, seed, 1000, REPORT_IMAGES);
     }
 
     /** As above, evaluating through the run's pipeline (degraded inputs against clean targets). */
-    public static EvalResult finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
-                                    Pipeline pipeline, long seed, int evalBatch) throws IOException {
+    public static Finished finish(Model model, TrainState state, Dataset train, Dataset test, Path out,
+                                  Pipeline pipeline, long seed, int evalBatch, int reportImages) throws IOException {
         Path best = out.resolve(BEST);
         if (Files.exists(best)) {
             Checkpoint.loadParameters(best, Checkpoint.read(best), model);
         }
+        List<String> wrote = new ArrayList<>(List.of(BEST, LAST, "metrics.csv", "metrics.json", "training_curve.png"));
+        RestorationReport.Report report = null;
         // the validation batch: the best epoch's validation loss is then this test loss exactly
         EvalResult r = Evaluator.evaluate(model, test, evalBatch, pipeline, seed);
         if (Figures.drawable(test)) { // tables have no picture
             Codec codec = new Codec(model);
+            wrote.add("reconstructions.png");
             if (pipeline.degrades()) {
                 Figures.restorations(codec, test, pipeline, seed, 16, out.resolve("reconstructions.png"));
                 if (RestorationReport.applies(pipeline, test)) {
-                    RestorationReport.write(codec, train, test, pipeline, seed, REPORT_IMAGES, out);
+                    report = RestorationReport.write(codec, train, test, pipeline, seed, reportImages, out);
+                    wrote.addAll(List.of("restoration.md", "restoration.json", "restoration.png"));
                 }
             } else {
                 Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));
@@ -104,12 +118,14 @@ public final class TrainSession {
             if (pipeline.inputShape(test.sampleShape()).equals(test.sampleShape())) { // codes of clean samples
                 if (!model.architecture().latent().spatial()) { // a feature map is no density to draw from
                     Figures.samples(codec, train, 64, seed, out.resolve("samples.png"));
+                    wrote.add("samples.png");
                 }
                 Figures.interpolation(codec, test, pairs(test.size()), 10, out.resolve("interpolation.png"));
+                wrote.add("interpolation.png");
             }
         }
         writeJson(out.resolve("metrics.json"), model, state, r);
-        return r;
+        return new Finished(r, report, wrote);
     }
 
     /** Up to four disjoint pairs (0,1), (2,3), … of the first samples. */
@@ -120,25 +136,6 @@ public final class TrainSession {
             p[i] = new int[] {(2 * i) % n, (2 * i + 1) % n};
         }
         return p;
-    }
-
-    static String trainConfigJson(TrainConfig c) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("epochs", c.epochs());
-        o.put("batch_size", c.batchSize());
-        o.put("lr", c.lr());
-        o.put("optimizer", c.optimizer());
-        o.put("weight_decay", c.weightDecay());
-        o.put("momentum", c.momentum());
-        o.put("schedule", c.schedule().kind());
-        o.put("step_epochs", c.schedule().stepEpochs());
-        o.put("gamma", c.schedule().gamma());
-        o.put("clip_norm", c.clipNorm());
-        o.put("patience", c.patience());
-        o.put("seed", c.seed());
-        o.put("augment", c.pipeline().augmentSpec());
-        o.put("degrade", c.pipeline().degradeSpec());
-        return o.toString();
     }
 
     private static void writeCsv(Path file, TrainState state) throws IOException {

@@ -3,6 +3,11 @@ package org.bottleneck.cli;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bottleneck.apps.Bench;
+import org.bottleneck.apps.ImageTask;
+import org.bottleneck.backend.Backend;
+import org.bottleneck.data.transform.Pipeline;
+import org.bottleneck.model.Architecture;
+import org.bottleneck.tensor.Shape;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.model.Presets;
@@ -17,7 +22,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--models", split = ",", defaultValue = "vae,ae", description = "Presets (vae, ae, lecture, convae, convvae). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--models", split = ",", defaultValue = "vae,ae", description = "Presets (vae, ae, lecture, convae, convvae) or image applications' presets trained through "
+            + "their degradation (denoise, superres, superres3, superres4, colorize on RGB data, inpaint). Default: ${DEFAULT-VALUE}.")
     String[] models;
 
     @Option(names = "--batches", split = ",", defaultValue = "128", description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
@@ -44,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             for (String m : models) {
                 for (int b : batches) {
-                    Bench.Result r = Bench.run(backend, Presets.get(m, train.sampleShape(), train.unitInterval()), train, b, warmup, steps);
+                    Bench.Result r = run(backend, m, train, b);
                     if (csv) {
                         System.out.printf(Locale.ROOT, "%s,%d,%.1f,%.4f,%.4f,%.2f,%.2f,%.4f%n", r.model(), r.batch(),
                                 r.samplesPerSecond(), r.stepMillis(), r.gemmMillis(), r.gemmGflops(), r.stepGflops(),
@@ -58,5 +64,23 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A preset autoencoding its data, or an image application's preset through its degradation. */
+    private Bench.Result run(Backend backend, String name, Dataset train, int batch) {
+        for (ImageTask t : ImageTask.values()) {
+            if (name.startsWith(t.id())) {
+                String rest = name.substring(t.id().length());
+                int factor = t == ImageTask.SUPERRES && !rest.isEmpty() ? Integer.parseInt(rest) : 2;
+                if (!rest.isEmpty() && t != ImageTask.SUPERRES) {
+                    break;
+                }
+                Pipeline p = Pipeline.parse(null, t.defaultDegradation(factor), train.unitInterval());
+                Shape s = train.sampleShape();
+                Architecture a = t.preset(p.inputShape(s), p.targetShape(s), train.unitInterval());
+                return Bench.run(backend, a.withName(name), train, p, batch, warmup, steps);
+            }
+        }
+        return Bench.run(backend, Presets.get(name, train.sampleShape(), train.unitInterval()), train, batch, warmup, steps);
     }
 }

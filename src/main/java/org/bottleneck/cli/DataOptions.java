@@ -1,5 +1,6 @@
 package org.bottleneck.cli;
 
+import org.bottleneck.apps.TrainRun;
 import java.nio.file.Path;
 import org.bottleneck.data.DataSpec;
 import org.bottleneck.data.Dataset;
@@ -109,13 +110,19 @@ public final class DataOptions {
     }
 
     Dataset test(Standardization stored) {
-        return limit(open(stored).test(), testLimit);
+        return open(stored).test().limit(testLimit);
     }
 
-    static Dataset limit(Dataset d, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("a limit must be ≥ 0, got " + n);
-        }
-        return n == 0 || n >= d.size() ? d : d.slice(0, n);
+    /** These options as the data of a training run. */
+    TrainRun.Data source() {
+        return new TrainRun.Data() {
+            public Splits open(Standardization stored) {
+                return DataOptions.this.open(stored);
+            }
+
+            public Dataset test(Standardization stored) {
+                return DataOptions.this.test(stored);
+            }
+        };
     }
 }

@@ -39,7 +39,7 @@ public final class EncodeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         }
         try (Backend backend = common.backend(); Model model = ckpt.load(backend)) {
-            Dataset data = DataOptions.limit(split.equals("train") ? ckpt.train(model, common.data) : ckpt.test(model, common.data), limit);
+            Dataset data = (split.equals("train") ? ckpt.train(model, common.data) : ckpt.test(model, common.data)).limit(limit);
             int n = data.size(), z = model.latentDim();
             float[] codes = new Codec(model).encode(Figures.images(data, 0, n), n);
             StringBuilder sb = new StringBuilder("index,label");

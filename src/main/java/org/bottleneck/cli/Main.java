@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar target/bottleneck.jar <command> [options]}. */
 @Command(name = "bottleneck", mixinStandardHelpOptions = true, version = "bottleneck 0.1.0",
         description = "Train and use autoencoders and VAEs (dense and convolutional) on CPU (OpenBLAS) or NVIDIA GPUs.",
-        subcommands = {TrainCommand.class, DataCommand.class, EvalCommand.class, ReconstructCommand.class, SampleCommand.class,
+        subcommands = {TrainCommand.class, DenoiseCommand.class, SuperresCommand.class, ColorizeCommand.class,
+                InpaintCommand.class, DataCommand.class, EvalCommand.class, ReconstructCommand.class, SampleCommand.class,
                 InterpolateCommand.class, EncodeCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

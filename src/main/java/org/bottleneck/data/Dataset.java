@@ -58,6 +58,14 @@ public interface Dataset {
     int label(int index);
 
     /** Samples {@code [from, to)} as a view (no copy); 0 ≤ from ≤ to ≤ size(). */
+    /** The first n samples (n = 0 or n ≥ size: all of them). */
+    default Dataset limit(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("a limit must be ≥ 0, got " + n);
+        }
+        return n == 0 || n >= size() ? this : slice(0, n);
+    }
+
     default Dataset slice(int from, int to) {
         if (from < 0 || to < from || to > size()) {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for dataset " + name()

@@ -161,7 +161,7 @@ class CliDataSourcesTest {
         }
         Path out = tmp.resolve("run");
         String r = ok(train(out, "--data", data.toString(), "--degrade", degrade, "--test-fraction", "0.25")).out();
-        assertTrue(r.contains("restoration.{md,json,png}"), r);
+        assertTrue(r.contains("restoration.md, restoration.json, restoration.png"), r);
         String md = Files.readString(out.resolve("restoration.md"));
         for (String m : methods.split("\\|")) {
             assertTrue(md.contains("| " + m), "method '" + m + "' in\n" + md);

@@ -26,6 +26,11 @@ public final class FixedMask implements Transform {
         this.name = name;
     }
 
+    /** Whether the hole is marked in an extra input channel. */
+    public boolean marked() {
+        return marked;
+    }
+
     /** The pixels of the hole. */
     public int holePixels() {
         int n = 0;
