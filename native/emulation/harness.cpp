@@ -80,7 +80,7 @@ constexpr size_t bn_arity(void (*)(P...)) {
 
 int main(int argc, char** argv) {
     static const std::map<std::string, Runner> kernels = {
-        BN_KERNEL(scale), BN_KERNEL(multiply), BN_KERNEL(sum_squares), BN_KERNEL(sum_squares_finish),
+        BN_KERNEL(scale), BN_KERNEL(multiply), BN_KERNEL(accumulate), BN_KERNEL(sum_squares), BN_KERNEL(sum_squares_finish),
         BN_KERNEL(bias_activation_forward), BN_KERNEL(bias_activation_backward),
         BN_KERNEL(bce_with_logits), BN_KERNEL(mse), BN_KERNEL(l1_penalty),
         BN_KERNEL(gaussian_latent_forward), BN_KERNEL(gaussian_latent_backward),

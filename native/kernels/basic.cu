@@ -18,6 +18,16 @@ extern "C" __global__ void multiply(const float* a, const float* b, float* out, 
     }
 }
 
+// dst(rows, repeat·inner) += src(rows, inner), each src row added to every one of the repeat
+// blocks of its dst row (repeat 1: element-wise). n = rows·repeat·inner.
+extern "C" __global__ void accumulate(const float* src, float* dst, int n, int inner, int repeat) {
+    int i = bn_global_index();
+    if (i < n) {
+        int row = i / (inner * repeat);
+        dst[i] = dst[i] + src[row * inner + i % inner];
+    }
+}
+
 // Pass 1 of Σ x²: block k writes its partial sum (in double) to partials[k]. Grid-stride, so
 // the launcher may use any grid up to the size of partials.
 extern "C" __global__ void sum_squares(const float* x, int n, double* partials) {

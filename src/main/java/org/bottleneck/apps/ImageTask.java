@@ -51,8 +51,11 @@ public enum ImageTask {
 
     /** The preset for inputs of shape {@code input} and targets of {@code target} (see {@link TaskPresets}). */
     public Architecture preset(Shape input, Shape target, boolean unitInterval) {
-        return this == SUPERRES ? TaskPresets.superres(id(), input, target, unitInterval)
-                : TaskPresets.restore(id(), input, target, unitInterval);
+        return switch (this) {
+            case SUPERRES -> TaskPresets.superres(id(), input, target, unitInterval);
+            case COLORIZE -> TaskPresets.colorize(id(), input, target);
+            default -> TaskPresets.restore(id(), input, target, unitInterval);
+        };
     }
 
     /** Enlargement from input to output: the downsampling factor for super-resolution, else 1. */

@@ -52,6 +52,13 @@ public interface Backend extends Allocator, AutoCloseable {
     /** out = a ⊙ b, element-wise (out may alias a or b). */
     void multiply(Tensor a, Tensor b, Tensor out);
 
+    /**
+     * A residual connection's sum: dst (B, r·S) += src (B, S), each row of src added to each of
+     * the r blocks of its row of dst (r = 1: element-wise; r = 3 from one channel: a grey image
+     * added to the R, G and B planes).
+     */
+    void accumulate(Tensor src, Tensor dst);
+
     // ---------------------------------------------------------------- dense
 
     /**

@@ -120,6 +120,9 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
             s = l.outputShape(s);
             d.add(l);
         }
+        if (output == OutputKind.RESIDUAL_MSE) {
+            residualFactor(inputShape(), Shape.of(Arrays.copyOfRange(s.dims(), 1, s.rank())));
+        }
         return new Layers(e, d, s);
     }
 
@@ -136,6 +139,26 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
 
     static String perSample(Shape s) {
         return Arrays.toString(Arrays.copyOfRange(s.dims(), 1, s.rank()));
+    }
+
+    /**
+     * The nearest-neighbour factor f of a residual output: out = (C, f·H, f·W) for an input
+     * (C, H, W), or (C, H, W) for a one-channel input (1, H, W) (f = 1, the grey image in every
+     * channel), or an error naming both shapes.
+     */
+    public static int residualFactor(Shape in, Shape out) {
+        boolean images = in.rank() == 3 && out.rank() == 3;
+        int f = images ? out.dim(1) / in.dim(1) : 0;
+        if (!images && in.equals(out)) {
+            return 1;
+        }
+        boolean channels = images && (in.dim(0) == out.dim(0) || (f == 1 && in.dim(0) == 1));
+        if (!images || f < 1 || !channels || f * in.dim(1) != out.dim(1) || f * in.dim(2) != out.dim(2)) {
+            throw new IllegalArgumentException("output residual_mse adds the input to the output, upsampled by an integer "
+                    + "factor with the same channels (or one channel repeated at the same size): input " + in
+                    + " does not fit output " + out);
+        }
+        return f;
     }
 
     /** Per-sample output shape (checks every layer). */

@@ -7,6 +7,7 @@ import org.bottleneck.backend.Backend;
 import org.bottleneck.backend.Philox;
 import org.bottleneck.backend.Streams;
 import org.bottleneck.nn.GaussianLatent;
+import org.bottleneck.nn.Layer;
 import org.bottleneck.nn.ParamSpec;
 import org.bottleneck.nn.ParameterInit;
 import org.bottleneck.nn.ParameterSet;
@@ -45,6 +46,8 @@ public final class Model implements AutoCloseable {
     private Arena arena;
     private int batch = -1;
     private Tensor x, target, mask, zIn, dOut, recon, penalty, zeroBias, sigmoidOut, images;
+    private Tensor residualOut; // y + up(x) of a RESIDUAL_MSE output
+    private final int residualFactor;
     private Tensor y;      // last layer's output of the last pass
     private Tensor code;   // last code: h (plain) or z (VAE)
     private Tensor h;      // last encoder output
@@ -61,6 +64,7 @@ public final class Model implements AutoCloseable {
         int[] od = layers.outputShape().dims();
         outSample = Shape.of(java.util.Arrays.copyOfRange(od, 1, od.length));
         codeSample = arch.latentShape();
+        residualFactor = arch.output() == OutputKind.RESIDUAL_MSE ? Architecture.residualFactor(arch.inputShape(), outSample) : 0;
 
         List<ParamSpec> specs = new ArrayList<>(encoder.parameters());
         specs.addAll(decoder.parameters());
@@ -72,6 +76,15 @@ public final class Model implements AutoCloseable {
         ParameterInit init = new ParameterInit(backend, seed);
         encoder.initialize(init);
         decoder.initialize(init);
+        if (arch.output() == OutputKind.RESIDUAL_MSE) {
+            // The last layer starts at zero, so a residual model starts as its base (the
+            // upsampled input) and learns the correction from there, not from noise.
+            List<Layer> dl = decoder.layers();
+            int last = dl.get(dl.size() - 1).parameters().size();
+            for (Tensor t : v.subList(v.size() - last, v.size())) {
+                backend.fill(t, 0f);
+            }
+        }
     }
 
     public Backend backend() {
@@ -171,6 +184,7 @@ public final class Model implements AutoCloseable {
         zeroBias = a.take(outputSize());
         sigmoidOut = arch.output() == OutputKind.SIGMOID_MSE ? a.take(out) : null;
         images = arch.output() == OutputKind.BCE ? a.take(out) : null;
+        residualOut = arch.output() == OutputKind.RESIDUAL_MSE ? a.take(out) : null;
     }
 
     public int batchSize() {
@@ -254,6 +268,7 @@ public final class Model implements AutoCloseable {
             case BCE -> backend.bceWithLogits(y, t, m, recon, grad, scale);
             case MSE -> backend.mse(y, t, m, recon, grad, scale);
             case SIGMOID_MSE -> backend.mse(sigmoidOut, t, m, recon, grad, scale);
+            case RESIDUAL_MSE -> backend.mse(residualOut, t, m, recon, grad, scale); // d/d(y + up(x)) = d/dy
         }
         backend.fill(penalty, 0f);
     }
@@ -271,6 +286,15 @@ public final class Model implements AutoCloseable {
         if (sigmoidOut != null) {
             backend.biasActivationForward(y, zeroBias, Activation.SIGMOID, sigmoidOut);
         }
+        if (residualOut != null) {
+            if (residualFactor == 1) { // y + x, a one-channel x added to every channel
+                backend.copy(y, residualOut);
+                backend.accumulate(x, residualOut);
+            } else {
+                backend.upsampleNearestForward(x, residualFactor, residualOut);
+                backend.accumulate(y, residualOut);
+            }
+        }
     }
 
     /** Encoder → code (the mean for a VAE) → decoder on {@link #input()}, no loss; read {@link #images}. */
@@ -283,6 +307,9 @@ public final class Model implements AutoCloseable {
         y = decoder.forward(zIn, pass.set(false, false, 0));
         if (sigmoidOut != null) {
             backend.biasActivationForward(y, zeroBias, Activation.SIGMOID, sigmoidOut);
+        }
+        if (residualOut != null) {
+            backend.copy(y, residualOut); // a code alone has no input to add
         }
     }
 
@@ -323,6 +350,7 @@ public final class Model implements AutoCloseable {
             }
             case SIGMOID_MSE -> sigmoidOut;
             case MSE -> y;
+            case RESIDUAL_MSE -> residualOut;
         };
     }
 

@@ -7,10 +7,16 @@ package org.bottleneck.model;
  *   <li>BCE: logits; loss = BCE-with-logits; images = sigmoid(logits).</li>
  *   <li>SIGMOID_MSE: the model applies a sigmoid; loss = ‖t − sigmoid(y)‖²; images = sigmoid(y).</li>
  *   <li>MSE: the output as it is; loss = ‖t − y‖²; images = y (unbounded).</li>
+ *   <li>RESIDUAL_MSE: a residual connection from the input: images = y + up(x), x upsampled
+ *       by nearest neighbour to the output's size (f = 1: x itself; the channels must match,
+ *       or x has one channel and is added to each: colorization learns the chroma offsets);
+ *       loss = ‖t − (y + up(x))‖². The decoder learns the correction of the input, as in
+ *       VDSR (Kim et al. 2016), instead of relearning the identity. Decoding a code alone
+ *       (no input) gives y.</li>
  * </ul>
  */
 public enum OutputKind {
-    BCE("bce"), SIGMOID_MSE("sigmoid_mse"), MSE("mse");
+    BCE("bce"), SIGMOID_MSE("sigmoid_mse"), MSE("mse"), RESIDUAL_MSE("residual_mse");
 
     private final String json;
 
@@ -28,6 +34,6 @@ public enum OutputKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown output '" + s + "' (expected bce, sigmoid_mse or mse)");
+        throw new IllegalArgumentException("unknown output '" + s + "' (expected bce, sigmoid_mse, mse or residual_mse)");
     }
 }

@@ -12,10 +12,11 @@ import org.bottleneck.tensor.Shape;
 /**
  * The image applications' architectures: fully convolutional autoencoders whose code is a
  * feature map ({@link LatentHead#spatial}), so they fit images of any size H×W and their cost
- * grows with the pixels only. Both end in a 3×3 conv to the target's channels: logits (BCE) for
- * data in [0, 1], else raw values (MSE).
+ * grows with the pixels only. All end in a 3×3 conv to the target's channels: restore's
+ * emits logits (BCE) for data in [0, 1], else raw values (MSE); superres's and colorize's a
+ * residual over the input ({@link OutputKind#RESIDUAL_MSE}).
  * <ul>
- *   <li>{@code restore} (denoise, inpaint, colorize: input (Cin, H, W) → target (Cout, H, W)):
+ *   <li>{@code restore} (denoise, inpaint; colorize with a residual output: input (Cin, H, W) → target (Cout, H, W)):
  *       Conv2d(Cin→32, k3 s2 p1) ReLU, Conv2d(32→64, k3 s2 p1) ReLU: a 64×H/4×W/4 code;
  *       ConvTranspose2d(64→32, k3 s2 p1 op1) ReLU, ConvTranspose2d(32→16, k3 s2 p1 op1) ReLU,
  *       Conv2d(16→Cout, k3 p1). When 4 does not divide H and W, one stride-2 stage (H/2) or
@@ -24,15 +25,30 @@ import org.bottleneck.tensor.Shape;
  *   <li>{@code superres} (input (C, H/f, W/f) → target (C, H, W), f = 2, 3, 4): after ESPCN
  *       (Shi et al. 2016), with a transposed convolution as the sub-pixel step: Conv2d(C→32,
  *       k3 p1) ReLU, Conv2d(32→32, k3 p1) ReLU: a 32×H/f×W/f code; ConvTranspose2d(→16) ReLU
- *       per factor 2 or 3 of f (k3 s2 p1 op1 doubles, k3 s3 triples), Conv2d(16→C, k3 p1).</li>
+ *       per factor 2 or 3 of f (k3 s2 p1 op1 doubles, k3 s3 triples), Conv2d(16→C, k3 p1), whose
+ *       output is added to the input upsampled by nearest neighbour ({@link OutputKind#RESIDUAL_MSE}):
+ *       the network learns the correction, not the identity.</li>
  * </ul>
  */
 public final class TaskPresets {
     private TaskPresets() {
     }
 
-    /** Same-size image to image (channels may differ, e.g. luma → RGB). */
+    /** Same-size image to image (channels may differ, e.g. a marked hole's extra channel). */
     public static Architecture restore(String name, Shape input, Shape target, boolean unitInterval) {
+        return restore(name, input, target, unitInterval ? OutputKind.BCE : OutputKind.MSE);
+    }
+
+    /**
+     * Colorization: {@code restore}'s layers from luma (1, H, W) to RGB (3, H, W) with a residual
+     * output: the decoder adds R − Y, G − Y, B − Y to the grey image, so it learns the colour
+     * and not the luma it is given.
+     */
+    public static Architecture colorize(String name, Shape input, Shape target) {
+        return restore(name, input, target, OutputKind.RESIDUAL_MSE);
+    }
+
+    private static Architecture restore(String name, Shape input, Shape target, OutputKind output) {
         int[] in = image(name, input), out = image(name, target);
         if (in[1] != out[1] || in[2] != out[2]) {
             throw new IllegalArgumentException("preset '" + name + "' maps an image to one of the same size, the data asks for "
@@ -49,7 +65,7 @@ public final class TaskPresets {
             dec.add(new Conv2dSpec(16, 3, 1, 1, RELU));
         }
         dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY));
-        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, output(unitInterval));
+        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, output);
     }
 
     /** Low resolution (C, H/f, W/f) to (C, H, W). */
@@ -75,11 +91,8 @@ public final class TaskPresets {
             throw new IllegalArgumentException("preset '" + name + "' enlarges by products of 2 and 3 (2, 3, 4, 6, …), not " + f);
         }
         dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY));
-        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, output(unitInterval));
-    }
-
-    private static OutputKind output(boolean unitInterval) {
-        return unitInterval ? OutputKind.BCE : OutputKind.MSE;
+        // the decoder learns the correction of the nearest-upsampled input (as VDSR learns a residual)
+        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, OutputKind.RESIDUAL_MSE);
     }
 
     private static int[] image(String name, Shape s) {

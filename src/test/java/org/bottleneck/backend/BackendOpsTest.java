@@ -728,6 +728,23 @@ class BackendOpsTest {
                 assertExact("multiply " + what, prod, ts.get(out));
                 be.multiply(ta, tb, ta); // out aliases a
                 assertExact("multiply aliased " + what, prod, ts.get(ta));
+
+                double[] sum = new double[n];
+                for (int i = 0; i < n; i++) {
+                    sum[i] = (float) ((double) prod[i] + b[i]); // one IEEE add = the double sum rounded
+                }
+                be.accumulate(tb, ta);
+                assertExact("accumulate " + what, sum, ts.get(ta));
+
+                float[] start = new float[2 * n];
+                double[] twice = new double[2 * n];
+                for (int i = 0; i < 2 * n; i++) {
+                    start[i] = (float) prod[i % n];
+                    twice[i] = sum[i % n];
+                }
+                Tensor wide = ts.of(start, 1, 2 * n); // one row of 2n: the src row (1, n) is added to both halves
+                be.accumulate(ts.of(b, 1, n), wide);
+                assertExact("accumulate repeated " + what, twice, ts.get(wide));
             }
         }
     }
@@ -827,6 +844,7 @@ class BackendOpsTest {
             Tensor a = ts.zeros(7, 13), b = ts.zeros(7, 12), row = ts.zeros(7), row6 = ts.zeros(6);
             assertIae("copy", () -> be.copy(a, b), "copy", "[7, 13]", "[7, 12]");
             assertIae("multiply", () -> be.multiply(a, b, a), "multiply", "[7, 13]", "[7, 12]");
+            assertIae("accumulate", () -> be.accumulate(a, b), "accumulate", "[7, 13]", "[7, 12]");
             assertIae("biasActivationForward", () -> be.biasActivationForward(a, ts.zeros(5), Activation.RELU, a),
                     "[5]", "[7, 13]");
             assertIae("biasActivationBackward", () -> be.biasActivationBackward(a, a, Activation.RELU, a, ts.zeros(12)),

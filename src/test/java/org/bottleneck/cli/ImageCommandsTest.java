@@ -151,14 +151,7 @@ class ImageCommandsTest {
         ok(cli("colorize", "--device", "cpu", "-c", colorRun.resolve("best.safetensors").toString(), "--image",
                 photo.toString(), "--out", out.toString()));
         assertSize(out, 37, 23, true);
-        Path mask = tmp.resolve("mask.png");
-        byte[] m = new byte[23 * 37];
-        for (int y = 5; y < 15; y++) {
-            for (int x = 20; x < 30; x++) {
-                m[y * 37 + x] = (byte) 255;
-            }
-        }
-        TestData.png(mask, 1, 23, 37, m);
+        Path mask = boxMask(tmp.resolve("mask.png"), 23, 37, 5, 20, 10);
         out = tmp.resolve("inp.png");
         ok(cli("inpaint", "--device", "cpu", "-c", inpaintRun.resolve("best.safetensors").toString(), "--image",
                 grey.toString(), "--mask", mask.toString(), "--out", out.toString()));
@@ -166,6 +159,18 @@ class ImageCommandsTest {
         BufferedImage before = ImageIO.read(grey.toFile()), after = ImageIO.read(out.toFile());
         assertEquals(before.getRaster().getSample(0, 0, 0), after.getRaster().getSample(0, 0, 0), "outside the hole stays");
         assertEquals(before.getRaster().getSample(36, 22, 0), after.getRaster().getSample(36, 22, 0));
+    }
+
+    /** A mask PNG h×w, white on the side × side square at (y0, x0). */
+    private static Path boxMask(Path png, int h, int w, int y0, int x0, int side) throws IOException {
+        byte[] m = new byte[h * w];
+        for (int y = y0; y < y0 + side; y++) {
+            for (int x = x0; x < x0 + side; x++) {
+                m[y * w + x] = (byte) 255;
+            }
+        }
+        TestData.png(png, 1, h, w, m);
+        return png;
     }
 
     private static void assertSize(Path png, int w, int h, boolean colour) throws IOException {
@@ -187,14 +192,7 @@ class ImageCommandsTest {
         assertTrue(out.contains("bicubic"), out);
         // the same model, data and draws: the same scores as the training run's report
         assertEquals(report(superresRun).toString(), report(again).toString());
-        Path mask = tmp.resolve("mask28.png");
-        byte[] m = new byte[28 * 28];
-        for (int y = 8; y < 20; y++) {
-            for (int x = 8; x < 20; x++) {
-                m[y * 28 + x] = (byte) 255;
-            }
-        }
-        TestData.png(mask, 1, 28, 28, m);
+        Path mask = boxMask(tmp.resolve("mask28.png"), 28, 28, 8, 8, 12);
         Path masked = tmp.resolve("masked");
         ok(cli("inpaint", "--device", "cpu", "--data", "data/mnist", "--test-limit", "64", "--test-images", "32", "-c",
                 inpaintRun.resolve("best.safetensors").toString(), "--mask", mask.toString(), "--out", masked.toString()));

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.bottleneck.apps.ImageTask;
+import org.bottleneck.model.Architecture;
 
 /**
  * GPU suite, model level: 20 Adam steps of the reference models on the CPU and on CUDA from
@@ -26,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GpuTrainingParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae", "convae", "convvae", "convae+pipeline"})
+    @ValueSource(strings = {"vae", "ae", "convae", "convvae", "convae+pipeline", "task:superres", "task:inpaint", "task:denoise"})
     void twentyStepsAgree(String name) {
         CudaProbe.Status status = CudaProbe.status();
         Assumptions.assumeTrue(status.usable(), "skipped: " + status.reason());
@@ -50,12 +52,21 @@ class GpuTrainingParityTest {
      * Mean per-image loss after each of 20 steps. "+pipeline": inpainting-style batches (flip,
      * box holes as the loss mask, Gaussian noise), built on the host — by the background reader
      * on CUDA, on the caller's thread on the CPU — so both train on the same bits, and the
-     * masked loss runs on both backends.
+     * masked loss runs on both backends. "task:…": the image applications' fully convolutional
+     * presets (spatial code) through their degradations.
      */
     private static double[] losses(Backend backend, String name, Dataset train) {
         boolean piped = name.endsWith("+pipeline");
-        var config = Presets.get(piped ? name.substring(0, name.indexOf('+')) : name);
-        Pipeline pipeline = piped ? Pipeline.parse("flip", "box=6-12,gaussian=0.1", true) : Pipeline.NONE;
+        Architecture config;
+        Pipeline pipeline;
+        if (name.startsWith("task:")) { // an image application's spatial-code preset through its degradation
+            ImageTask t = ImageTask.valueOf(name.substring(5).toUpperCase(java.util.Locale.ROOT));
+            pipeline = Pipeline.parse(null, t.defaultDegradation(2), true);
+            config = t.preset(pipeline.inputShape(train.sampleShape()), pipeline.targetShape(train.sampleShape()), true);
+        } else {
+            config = Presets.get(piped ? name.substring(0, name.indexOf('+')) : name);
+            pipeline = piped ? Pipeline.parse("flip", "box=6-12,gaussian=0.1", true) : Pipeline.NONE;
+        }
         TrainConfig tc = TrainConfig.defaults(1);
         double[] out = new double[20];
         float[] recon = new float[128], kl = new float[128];

@@ -3,6 +3,7 @@ package org.bottleneck.backend.cpu;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.AdamWStep;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Checks;
 import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.GemmMapping;
 import org.bottleneck.backend.Philox;
@@ -187,6 +188,16 @@ public final class CpuBackend implements Backend {
         int oa = off(a), ob = off(b), oo = off(out);
         for (int i = 0, n = a.length(); i < n; i++) {
             po[oo + i] = pa[oa + i] * pb[ob + i];
+        }
+    }
+
+    @Override
+    public void accumulate(Tensor src, Tensor dst) {
+        int inner = src.rowSize(), repeat = Checks.repeat("accumulate", src, dst);
+        float[] ps = arr(src), pd = arr(dst);
+        int os = off(src), od = off(dst);
+        for (int i = 0, n = dst.length(); i < n; i++) {
+            pd[od + i] += ps[os + (i / (inner * repeat)) * inner + i % inner];
         }
     }
 

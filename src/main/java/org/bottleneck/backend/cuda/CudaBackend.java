@@ -5,6 +5,7 @@ import java.util.List;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.AdamWStep;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Checks;
 import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.backend.GemmMapping;
 import org.bottleneck.tensor.Storage;
@@ -37,6 +38,7 @@ public final class CudaBackend implements Backend {
 
     private final Kernel scale = new Kernel(KernelSignatures.SCALE);
     private final Kernel multiply = new Kernel(KernelSignatures.MULTIPLY);
+    private final Kernel accumulate = new Kernel(KernelSignatures.ACCUMULATE);
     private final Kernel sumSquares = new Kernel(KernelSignatures.SUM_SQUARES);
     private final Kernel sumSquaresFinish = new Kernel(KernelSignatures.SUM_SQUARES_FINISH);
     private final Kernel biasActForward = new Kernel(KernelSignatures.BIAS_ACTIVATION_FORWARD);
@@ -261,6 +263,16 @@ public final class CudaBackend implements Backend {
         long pa = addr("multiply", a), pb = addr("multiply", b), po = addr("multiply", out);
         if (n > 0) {
             multiply.begin().ptr(pa).ptr(pb).ptr(po).i32(n).launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+
+    @Override
+    public void accumulate(Tensor src, Tensor dst) {
+        int inner = src.rowSize(), repeat = Checks.repeat("accumulate", src, dst);
+        int n = dst.length();
+        long ps = addr("accumulate", src), pd = addr("accumulate", dst);
+        if (n > 0) {
+            accumulate.begin().ptr(ps).ptr(pd).i32(n).i32(inner).i32(repeat).launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
         }
     }
 

@@ -55,6 +55,7 @@ public final class KernelSignatures {
     // basic.cu
     public static final Signature SCALE = Signature.of("scale", PTR, I32, F32);
     public static final Signature MULTIPLY = Signature.of("multiply", PTR, PTR, PTR, I32);
+    public static final Signature ACCUMULATE = Signature.of("accumulate", PTR, PTR, I32, I32, I32);
     public static final Signature SUM_SQUARES = Signature.of("sum_squares", PTR, I32, PTR);
     public static final Signature SUM_SQUARES_FINISH = Signature.of("sum_squares_finish", PTR, I32, PTR);
     // bias_activation.cu
@@ -99,7 +100,7 @@ public final class KernelSignatures {
 
     /** Every kernel the backend launches. */
     public static final List<Signature> ALL = List.of(
-            SCALE, MULTIPLY, SUM_SQUARES, SUM_SQUARES_FINISH,
+            SCALE, MULTIPLY, ACCUMULATE, SUM_SQUARES, SUM_SQUARES_FINISH,
             BIAS_ACTIVATION_FORWARD, BIAS_ACTIVATION_BACKWARD,
             BCE_WITH_LOGITS, MSE, L1_PENALTY,
             GAUSSIAN_LATENT_FORWARD, GAUSSIAN_LATENT_BACKWARD,

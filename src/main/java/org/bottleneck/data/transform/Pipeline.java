@@ -231,6 +231,11 @@ public final class Pipeline {
         return String.join("; ", parts);
     }
 
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     /** The degradations, in order. */
     public List<Transform> degradations() {
         return degrade;

@@ -173,7 +173,7 @@ abstract class CudaParityChecks {
     // ------------------------------------------------------------------ basic
 
     @Test
-    void fillCopyScaleMultiply() {
+    void fillCopyScaleMultiplyAccumulate() {
         for (int n : SIZES) {
             Twin x = twin(gaussian(n, 1f), n);
             Twin y = zeros(n);
@@ -187,6 +187,13 @@ abstract class CudaParityChecks {
             CPU.multiply(x.c, b.c, b.c); // out aliases b
             cuda().multiply(x.g, b.g, b.g);
             b.check("multiply n=" + n, 0, 0);
+            CPU.accumulate(x.c, b.c);
+            cuda().accumulate(x.g, b.g);
+            b.check("accumulate n=" + n, 0, 0);
+            Twin grey = twin(gaussian(n, 1f), 1, n), rgb = twin(gaussian(3 * n, 1f), 1, 3 * n);
+            CPU.accumulate(grey.c, rgb.c); // one row repeated over three blocks
+            cuda().accumulate(grey.g, rgb.g);
+            rgb.check("accumulate repeated n=" + n, 0, 0);
             CPU.fill(y.c, 0.375f);
             cuda().fill(y.g, 0.375f);
             y.check("fill n=" + n, 0, 0);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.bottleneck.backend.Philox;
 import org.bottleneck.data.ArrayDataset;
@@ -111,6 +112,44 @@ class PipelineTest {
         }
         assertEquals(3 * h * w, holes);
         assertFalse(make(Pipeline.parse(null, "box=3-5:whole", true), d, 3, 0).masked, ":whole trains on the whole image");
+    }
+
+    @Test
+    void aMarkedHoleAddsItsChannelAndAFixedMaskIsTheSameHoleEverywhere() {
+        Dataset d = images(4, 3, 10, 12);
+        Pipeline plain = Pipeline.parse(null, "box=3-5", true), marked = Pipeline.parse(null, "box=3-5:whole:marked", true);
+        assertEquals(Shape.of(4, 10, 12), marked.inputShape(d.sampleShape()));
+        assertEquals(Shape.of(3, 10, 12), marked.targetShape(d.sampleShape()));
+        Example a = make(plain, d, 2, 1), b = make(marked, d, 2, 1);
+        // the same draws: the same hole, zeroed alike; the fourth channel is the hole, and :whole keeps no loss mask
+        assertArrayEquals(Arrays.copyOf(a.input, 360), Arrays.copyOf(b.input, 360));
+        assertFalse(b.masked);
+        assertTrue(b.holed);
+        int holes = 0;
+        for (int p = 0; p < 120; p++) {
+            assertEquals(a.mask[p], b.input[360 + p], "marked channel at " + p);
+            assertEquals(a.mask[p], b.hole[p], "recorded hole at " + p);
+            holes += b.hole[p] > 0 ? 1 : 0;
+        }
+        assertTrue(holes >= 9, "a hole of at least 3x3, got " + holes);
+
+        float[] plane = new float[120];
+        plane[5] = plane[17] = plane[119] = 1f;
+        Pipeline fixed = new Pipeline(List.of(), List.of(new FixedMask(plane, 10, 12, true, false, "m.png")));
+        for (int i = 0; i < 4; i++) {
+            Example e = make(fixed, d, i, Pipeline.EVAL_EPOCH);
+            float[] x = sample(d, i);
+            for (int j = 0; j < 360; j++) {
+                boolean hole = plane[j % 120] > 0;
+                assertEquals(hole ? 0f : x[j], e.input[j], "image " + i + " at " + j);
+                assertEquals(hole ? 1f : 0f, e.mask[j]);
+            }
+        }
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> fixed.inputShape(Shape.of(3, 12, 10)));
+        assertTrue(wrong.getMessage().contains("12x10") && wrong.getMessage().contains("10x12"), wrong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Pipeline.parse(null, "box=3:marked:marked", true));
+        assertThrows(IllegalArgumentException.class, () -> Pipeline.parse(null, "box=3:wide", true));
     }
 
     @Test
