@@ -54,6 +54,7 @@ public enum ImageTask {
         return switch (this) {
             case SUPERRES -> TaskPresets.superres(id(), input, target, unitInterval);
             case COLORIZE -> TaskPresets.colorize(id(), input, target);
+            case INPAINT -> TaskPresets.inpaint(id(), input, target, unitInterval);
             default -> TaskPresets.restore(id(), input, target, unitInterval);
         };
     }

@@ -46,13 +46,15 @@ import org.bottleneck.viz.ImageGrid;
  * harmonic fill. "ours" is the model's output clipped to [0, 1]; in a hole task it keeps the
  * input's pixels outside the hole, in colorization it keeps the input's luma (only its chroma
  * is the model's). Scores per image as mean ± standard error: PSNR (data range 1) and SSIM
- * (Wang et al.) on the whole image; holes add PSNR on the hole; colorization adds PSNR and
+ * (Wang et al.) on the whole image, and the pooled PSNR of the mean squared error over all
+ * images (one number: a flat patch restored exactly has an infinite PSNR of its own, which
+ * makes the per-image mean infinite; the pooled one stays finite); holes add PSNR on the hole; colorization adds PSNR and
  * mean absolute error of the chroma planes (Cb, Cr of BT.601). Writes {@code restoration.json},
  * {@code restoration.md} and {@code restoration.png} (rows: input, each baseline, ours, target).
  */
 public final class RestorationReport {
     private static final double[] SIGMAS = {0.5, 0.75, 1.0, 1.25, 1.5, 2.0};
-    public static final String PSNR = "psnr", SSIM = "ssim", PSNR_HOLE = "psnr_hole", CHROMA_PSNR = "chroma_psnr",
+    public static final String PSNR = "psnr", PSNR_POOLED = "psnr_pooled", SSIM = "ssim", PSNR_HOLE = "psnr_hole", CHROMA_PSNR = "chroma_psnr",
             CHROMA_MAE = "chroma_mae";
     /** The name of the model's row. */
     public static final String OURS = "ours";
@@ -162,6 +164,7 @@ public final class RestorationReport {
         for (Map.Entry<String, Function<Integer, float[]>> m : methods.entrySet()) {
             Map<String, double[]> per = new LinkedHashMap<>();
             per.put(PSNR, new double[count]);
+            double[] mse = new double[count];
             if (ssimFits) {
                 per.put(SSIM, new double[count]);
             }
@@ -175,7 +178,8 @@ public final class RestorationReport {
             float[] rows = new float[shown * size];
             for (int i = 0; i < count; i++) {
                 float[] y = m.getValue().apply(i), truth = ex.target(i);
-                per.get(PSNR)[i] = Psnr.psnr(y, truth);
+                mse[i] = Psnr.mse(y, truth);
+                per.get(PSNR)[i] = Psnr.fromMse(mse[i]);
                 if (ssimFits) {
                     per.get(SSIM)[i] = Ssim.ssim(y, truth, c, h, w);
                 }
@@ -193,6 +197,7 @@ public final class RestorationReport {
             }
             Map<String, MeanStd> scores = new LinkedHashMap<>();
             per.forEach((k, v) -> scores.put(k, MeanStd.of(v)));
+            scores.put(PSNR_POOLED, new MeanStd(Psnr.fromMse(MeanStd.of(mse).mean()), Double.NaN, Double.NaN, count));
             results.add(new Method(m.getKey(), scores));
             panel.put(m.getKey(), rows);
         }
@@ -302,8 +307,8 @@ public final class RestorationReport {
         }
     }
 
-    private static final Map<String, String> HEADINGS = Map.of(PSNR, "PSNR", SSIM, "SSIM", PSNR_HOLE, "PSNR on the hole",
-            CHROMA_PSNR, "chroma PSNR", CHROMA_MAE, "chroma MAE");
+    private static final Map<String, String> HEADINGS = Map.of(PSNR, "PSNR", PSNR_POOLED, "pooled PSNR", SSIM, "SSIM",
+            PSNR_HOLE, "PSNR on the hole", CHROMA_PSNR, "chroma PSNR", CHROMA_MAE, "chroma MAE");
 
     private static void writeMarkdown(Report r, Path file) throws IOException {
         List<String> keys = new ArrayList<>(r.methods().get(0).scores().keySet());
@@ -318,7 +323,8 @@ public final class RestorationReport {
             sb.append("| ").append(m.name()).append(" |");
             for (String k : keys) {
                 MeanStd v = m.get(k);
-                sb.append(' ').append(k.equals(SSIM) || k.equals(CHROMA_MAE) ? v.format(4) : v.format()).append(" |");
+                sb.append(' ').append(k.equals(PSNR_POOLED) ? String.format(Locale.ROOT, "%.2f", v.mean())
+                        : k.equals(SSIM) || k.equals(CHROMA_MAE) ? v.format(4) : v.format()).append(" |");
             }
             sb.append('\n');
         }

@@ -161,10 +161,12 @@ abstract class ImageCommand implements Callable<Integer> {
         for (String key : ours.scores().keySet()) {
             RestorationReport.Method best = r.bestBaseline(key);
             double a = ours.get(key).mean(), b = best.get(key).mean();
-            int decimals = key.equals(RestorationReport.PSNR) || key.equals(RestorationReport.PSNR_HOLE)
-                    || key.equals(RestorationReport.CHROMA_PSNR) ? 2 : 4;
-            System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%+." + decimals + "f)%n", key, ours.get(key).format(decimals),
-                    best.name(), best.get(key).format(decimals), a - b);
+            int decimals = key.equals(RestorationReport.SSIM) || key.equals(RestorationReport.CHROMA_MAE) ? 4 : 2;
+            boolean single = key.equals(RestorationReport.PSNR_POOLED); // one number, no standard error
+            String f = "%." + decimals + "f";
+            System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%+." + decimals + "f)%n", key,
+                    single ? String.format(Locale.ROOT, f, a) : ours.get(key).format(decimals), best.name(),
+                    single ? String.format(Locale.ROOT, f, b) : best.get(key).format(decimals), a - b);
         }
     }
 }

@@ -16,7 +16,8 @@ import org.bottleneck.tensor.Shape;
  * emits logits (BCE) for data in [0, 1], else raw values (MSE); superres's and colorize's a
  * residual over the input ({@link OutputKind#RESIDUAL_MSE}).
  * <ul>
- *   <li>{@code restore} (denoise, inpaint; colorize with a residual output: input (Cin, H, W) → target (Cout, H, W)):
+ *   <li>{@code restore} (denoise; colorize with a residual output; inpaint with a dense code
+ *       in the middle, {@link #inpaint}: input (Cin, H, W) → target (Cout, H, W)):
  *       Conv2d(Cin→32, k3 s2 p1) ReLU, Conv2d(32→64, k3 s2 p1) ReLU: a 64×H/4×W/4 code;
  *       ConvTranspose2d(64→32, k3 s2 p1 op1) ReLU, ConvTranspose2d(32→16, k3 s2 p1 op1) ReLU,
  *       Conv2d(16→Cout, k3 p1). When 4 does not divide H and W, one stride-2 stage (H/2) or
@@ -47,6 +48,26 @@ public final class TaskPresets {
     public static Architecture colorize(String name, Shape input, Shape target) {
         return restore(name, input, target, OutputKind.RESIDUAL_MSE);
     }
+
+    /**
+     * Inpainting: {@code restore}'s convolutions around a dense code of {@value #INPAINT_CODE}
+     * values (Flatten → Dense → code → Dense → Unflatten): a hole larger than the convolutions
+     * see across is filled from what the whole image says (which digit, which texture), not
+     * only from its border.
+     */
+    public static Architecture inpaint(String name, Shape input, Shape target, boolean unitInterval) {
+        Architecture r = restore(name, input, target, unitInterval);
+        Shape code = r.latentShape();
+        List<LayerSpec> enc = new ArrayList<>(r.encoder());
+        enc.add(new LayerSpec.Flatten());
+        List<LayerSpec> dec = new ArrayList<>();
+        dec.add(new LayerSpec.Dense(Math.toIntExact(code.size()), RELU));
+        dec.add(new LayerSpec.Unflatten(code.dims()));
+        dec.addAll(r.decoder());
+        return new Architecture(name, input.dims(), enc, LatentHead.code(INPAINT_CODE, IDENTITY, 0), dec, r.output());
+    }
+
+    static final int INPAINT_CODE = 128;
 
     private static Architecture restore(String name, Shape input, Shape target, OutputKind output) {
         int[] in = image(name, input), out = image(name, target);

@@ -27,6 +27,16 @@ class TaskPresetsTest {
     }
 
     @Test
+    void inpaintHasADenseCodeBetweenTheConvolutions() {
+        for (int[] hw : new int[][] {{28, 28}, {30, 22}, {9, 5}}) {
+            Shape in = Shape.of(2, hw[0], hw[1]), out = Shape.of(1, hw[0], hw[1]); // a marked hole: one more channel
+            Architecture a = TaskPresets.inpaint("inpaint", in, out, true);
+            assertEquals(out, a.outputShape(), a.describe());
+            assertEquals(Shape.of(TaskPresets.INPAINT_CODE), a.latentShape());
+        }
+    }
+
+    @Test
     void superresEnlargesByTwoThreeAndFour() {
         for (int f : new int[] {2, 3, 4, 6}) {
             for (int[] hw : new int[][] {{7, 7}, {8, 16}, {5, 3}}) {
