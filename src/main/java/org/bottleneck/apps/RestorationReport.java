@@ -50,7 +50,8 @@ import org.bottleneck.viz.ImageGrid;
  * images (one number: a flat patch restored exactly has an infinite PSNR of its own, which
  * makes the per-image mean infinite; the pooled one stays finite); holes add PSNR on the hole; colorization adds PSNR and
  * mean absolute error of the chroma planes (Cb, Cr of BT.601). Writes {@code restoration.json},
- * {@code restoration.md} and {@code restoration.png} (rows: input, each baseline, ours, target).
+ * {@code restoration.md} and {@code restoration.png} (rows: input, each baseline, ours, target;
+ * 16 examples spread evenly over the scored ones).
  */
 public final class RestorationReport {
     private static final double[] SIGMAS = {0.5, 0.75, 1.0, 1.25, 1.5, 2.0};
@@ -159,7 +160,13 @@ public final class RestorationReport {
 
         List<Method> results = new ArrayList<>();
         Map<String, float[]> panel = new LinkedHashMap<>();
+        // the panel's examples spread over the scored ones: patches of one photo come in a run
         int shown = Math.min(16, count), size = c * h * w;
+        int[] panelIndex = new int[count];
+        java.util.Arrays.fill(panelIndex, -1);
+        for (int k = 0; k < shown; k++) {
+            panelIndex[(int) ((long) k * count / shown)] = k;
+        }
         boolean ssimFits = h >= Ssim.WINDOW && w >= Ssim.WINDOW;
         for (Map.Entry<String, Function<Integer, float[]>> m : methods.entrySet()) {
             Map<String, double[]> per = new LinkedHashMap<>();
@@ -191,8 +198,8 @@ public final class RestorationReport {
                     per.get(CHROMA_PSNR)[i] = Psnr.psnr(cy, ct);
                     per.get(CHROMA_MAE)[i] = meanAbs(cy, ct);
                 }
-                if (i < shown) {
-                    System.arraycopy(y, 0, rows, i * size, size);
+                if (panelIndex[i] >= 0) {
+                    System.arraycopy(y, 0, rows, panelIndex[i] * size, size);
                 }
             }
             Map<String, MeanStd> scores = new LinkedHashMap<>();
@@ -202,7 +209,7 @@ public final class RestorationReport {
             panel.put(m.getKey(), rows);
         }
         Report report = new Report(p.degradeSpec(), count, results);
-        drawPanel(ex, image, input, hole ? Shape.of(c, in[1], in[2]) : input, chw, shown, panel, dir.resolve("restoration.png"));
+        drawPanel(ex, image, hole ? Shape.of(c, in[1], in[2]) : input, chw, shown, count, panel, dir.resolve("restoration.png"));
         writeJson(report, dir.resolve("restoration.json"));
         writeMarkdown(report, dir.resolve("restoration.md"));
         return report;
@@ -256,13 +263,14 @@ public final class RestorationReport {
         return m;
     }
 
-    private static void drawPanel(Examples ex, Function<Integer, float[]> image, Shape input, Shape imageShape, int[] chw,
-                                  int shown, Map<String, float[]> methods, Path png) {
+    private static void drawPanel(Examples ex, Function<Integer, float[]> image, Shape imageShape, int[] chw,
+                                  int shown, int count, Map<String, float[]> methods, Path png) {
         int size = chw[0] * chw[1] * chw[2];
         float[] inRow = new float[shown * size], tRow = new float[shown * size];
-        for (int i = 0; i < shown; i++) {
-            System.arraycopy(Figures.atTargetSize(image.apply(i), imageShape, chw), 0, inRow, i * size, size);
-            System.arraycopy(ex.target(i), 0, tRow, i * size, size);
+        for (int k = 0; k < shown; k++) {
+            int i = (int) ((long) k * count / shown);
+            System.arraycopy(Figures.atTargetSize(image.apply(i), imageShape, chw), 0, inRow, k * size, size);
+            System.arraycopy(ex.target(i), 0, tRow, k * size, size);
         }
         List<String> labels = new ArrayList<>(List.of("input"));
         List<float[]> rows = new ArrayList<>(List.of(inRow));
