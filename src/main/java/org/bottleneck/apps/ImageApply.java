@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.function.BiConsumer;
 import org.bottleneck.data.DecodedImage;
 import org.bottleneck.data.ImageDecoder;
+import org.bottleneck.data.transform.FixedMask;
+import org.bottleneck.data.transform.Luma;
 import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.model.Model;
 import org.bottleneck.viz.ImageFile;
@@ -49,23 +51,20 @@ public final class ImageApply {
         float[] input = pixels;
         if (task == ImageTask.COLORIZE) {
             input = new float[plane];
-            for (int i = 0; i < plane; i++) { // BT.601 luma, as the pipeline's luma transform
-                input[i] = 0.299f * pixels[i] + 0.587f * pixels[plane + i] + 0.114f * pixels[2 * plane + i];
-            }
+            Luma.of(pixels, plane, input); // as the pipeline's luma transform
         } else if (task == ImageTask.INPAINT) {
             if (mask == null) {
                 throw new IllegalArgumentException("inpaint --image needs --mask PNG (white = the pixels to fill), of the "
                         + "image's size " + w + "x" + h);
             }
-            DecodedImage m = ImageDecoder.read(mask, 1);
+            FixedMask m = FixedMask.read(mask, true, marked);
             if (m.height() != h || m.width() != w) {
                 throw new IllegalArgumentException("mask " + mask + " is " + m.width() + "x" + m.height() + ", the image "
                         + image + " is " + w + "x" + h + "; draw the mask at the image's size");
             }
-            hole = new float[plane];
+            hole = m.plane();
             input = new float[(c + (marked ? 1 : 0)) * plane];
             for (int p = 0; p < plane; p++) {
-                hole[p] = (m.chw()[p] & 0xFF) >= 128 ? 1f : 0f;
                 for (int ch = 0; ch < c; ch++) {
                     input[ch * plane + p] = hole[p] > 0 ? 0f : pixels[ch * plane + p];
                 }

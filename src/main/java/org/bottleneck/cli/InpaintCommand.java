@@ -2,8 +2,6 @@ package org.bottleneck.cli;
 
 import java.nio.file.Path;
 import org.bottleneck.apps.ImageTask;
-import org.bottleneck.data.DecodedImage;
-import org.bottleneck.data.ImageDecoder;
 import org.bottleneck.data.transform.FixedMask;
 import org.bottleneck.data.transform.Pipeline;
 import picocli.CommandLine.Command;
@@ -54,13 +52,7 @@ public final class InpaintCommand extends ImageCommand {
         if (mask == null || image != null) {
             return stored; // --image reads the mask itself, at the image's size
         }
-        DecodedImage m = ImageDecoder.read(mask, 1);
-        float[] plane = new float[m.height() * m.width()];
-        for (int i = 0; i < plane.length; i++) {
-            plane[i] = (m.chw()[i] & 0xFF) >= 128 ? 1f : 0f;
-        }
-        FixedMask f = new FixedMask(plane, m.height(), m.width(), true, ImageTask.marked(stored),
-                mask.getFileName().toString());
+        FixedMask f = FixedMask.read(mask, true, ImageTask.marked(stored));
         if (f.holePixels() == 0) {
             throw new IllegalArgumentException("mask " + mask + " has no white pixels: there is no hole to fill");
         }

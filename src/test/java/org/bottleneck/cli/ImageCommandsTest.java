@@ -236,5 +236,15 @@ class ImageCommandsTest {
                 photo.toString()), "needs --mask");
         assertFailure(run("denoise", tmp.resolve("n"), MNIST, "--noise", "speckle"), "speckle");
         assertFailure(run("inpaint", tmp.resolve("h"), MNIST, "--hole", "40"), "holes up to 40", "28x28");
+        assertFailure(run("denoise", tmp.resolve("l"), MNIST, "--level", "NaN"), "--level", "NaN");
+        assertFailure(run("denoise", tmp.resolve("l2"), MNIST, "--noise", "masking", "--level", "1.5"), "probability", "1.5");
+        assertFailure(run("superres", tmp.resolve("f5"), MNIST, "--factor", "5"), "--factor must be 2, 3 or 4", "5");
+        assertFailure(run("inpaint", tmp.resolve("h2"), MNIST, "--hole", "big"), "--hole", "big");
+        assertFailure(run("inpaint", tmp.resolve("lo"), MNIST, "--loss", "edges"), "--loss", "edges");
+        assertFailure(cli("denoise", "--device", "cpu", "--test-images", "0", "--out", tmp.resolve("t").toString()),
+                "--test-images", "0");
+        for (String d : List.of("l", "l2", "f5", "h2", "lo", "t")) {
+            assertFalse(Files.exists(tmp.resolve(d).resolve("last.safetensors")), d + ": nothing written");
+        }
     }
 }

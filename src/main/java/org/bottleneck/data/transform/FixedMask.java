@@ -1,6 +1,9 @@
 package org.bottleneck.data.transform;
 
+import java.nio.file.Path;
 import java.util.Arrays;
+import org.bottleneck.data.DecodedImage;
+import org.bottleneck.data.ImageDecoder;
 import org.bottleneck.tensor.Shape;
 
 /**
@@ -24,6 +27,29 @@ public final class FixedMask implements Transform {
         this.holeLoss = holeLoss;
         this.marked = marked;
         this.name = name;
+    }
+
+    /** The mask PNG {@code png} (decoded grey; a level of 128 or more = missing). */
+    public static FixedMask read(Path png, boolean holeLoss, boolean marked) {
+        DecodedImage m = ImageDecoder.read(png, 1);
+        float[] plane = new float[m.height() * m.width()];
+        for (int i = 0; i < plane.length; i++) {
+            plane[i] = (m.chw()[i] & 0xFF) >= 128 ? 1f : 0f;
+        }
+        return new FixedMask(plane, m.height(), m.width(), holeLoss, marked, png.getFileName().toString());
+    }
+
+    public int height() {
+        return h;
+    }
+
+    public int width() {
+        return w;
+    }
+
+    /** (H·W) 1 on the hole, 0 elsewhere (a copy). */
+    public float[] plane() {
+        return plane.clone();
     }
 
     /** Whether the hole is marked in an extra input channel. */

@@ -17,11 +17,15 @@ public record Luma() implements Transform {
     @Override
     public void apply(Example e, Draws d) {
         int[] chw = e.inputShape.dims();
-        int plane = chw[1] * chw[2];
-        for (int i = 0; i < plane; i++) {
-            e.spare[i] = 0.299f * e.input[i] + 0.587f * e.input[plane + i] + 0.114f * e.input[2 * plane + i];
-        }
+        of(e.input, chw[1] * chw[2], e.spare);
         e.swap(Shape.of(1, chw[1], chw[2]));
+    }
+
+    /** dst (plane) = the BT.601 luma of rgb (3, plane). */
+    public static void of(float[] rgb, int plane, float[] dst) {
+        for (int i = 0; i < plane; i++) {
+            dst[i] = 0.299f * rgb[i] + 0.587f * rgb[plane + i] + 0.114f * rgb[2 * plane + i];
+        }
     }
 
     @Override
