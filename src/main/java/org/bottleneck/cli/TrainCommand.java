@@ -1,6 +1,5 @@
 package org.bottleneck.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,8 +10,6 @@ import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.model.Architecture;
-import org.bottleneck.model.LatentHead;
-import org.bottleneck.model.Presets;
 import org.bottleneck.tensor.Shape;
 import org.bottleneck.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -32,21 +29,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", defaultValue = "vae", description = "vae, ae, lecture, convae or convvae. Default: ${DEFAULT-VALUE}.")
-    String model;
-
-    @Option(names = "--arch", description = "Architecture JSON file (replaces --model; see the README). Default: none.")
-    Path arch;
-
-    @Option(names = "--hidden", split = ",", description = "Dense models: encoder hidden widths, e.g. 512,256 (decoder mirrors). Default: the model's.")
-    int[] hidden;
-
-    @Option(names = "--latent", description = "Latent dimension Z. Default: the model's (vae 20, ae 32, lecture 10, convae 32, convvae 16).")
-    Integer latent;
-
-    @Option(names = "--beta", description = "KL weight of a β-VAE. Default: the model's (1).")
-    Double beta;
-
     @Option(names = "--corruption", defaultValue = "none", description = "Denoising shorthand: none, gaussian (unclipped), "
             + "masking or salt-pepper at level --noise (= --degrade KIND=LEVEL). Default: ${DEFAULT-VALUE}.")
     String corruption;
@@ -62,11 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "down=F[:box|bilinear|bicubic][:up], luma. Default: none.")
     String degrade;
 
-    @Option(names = "--l1", description = "Sparse autoencoder: L1 weight on the code. Default: the model's (0).")
-    Double l1;
-
-    @Option(names = "--dropout", defaultValue = "0", description = "Dense presets: dropout after hidden layers. Default: ${DEFAULT-VALUE}.")
-    double dropout;
+    @Mixin
+    ModelOptions models;
 
     @Mixin
     TrainingOptions training;
@@ -74,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Backend backend = common.backend()) {
-            TrainRun.Plan plan = training.plan(backend, arch != null ? stem(arch) : model, Map.of(),
+            TrainRun.Plan plan = training.plan(backend, models.name("vae"), Map.of(),
                     TrainSession.REPORT_IMAGES);
             TrainRun.Outcome o = TrainRun.run(backend, plan, common.data.source(), new TrainRun.Fresh() {
                 public TrainConfig config(boolean unitInterval) {
@@ -82,45 +61,12 @@ public final class TrainCommand implements Callable<Integer> {
                 }
 
                 public Architecture architecture(Dataset train, Shape input, Shape target) {
-                    return TrainCommand.this.architecture(train, input, target);
+                    return models.architecture("vae", train, input, target);
                 }
             }, System.out, training.progress());
             System.out.println("wrote    " + o.out() + "/{" + String.join(", ", o.finished().wrote()) + "}");
         }
         return 0;
-    }
-
-    /** --arch or --model, with --hidden/--latent/--beta/--l1/--dropout applied; checked against the data. */
-    private Architecture architecture(Dataset data, Shape input, Shape target) {
-        boolean densePreset = arch == null && Presets.isDense(model);
-        if (!densePreset && (hidden != null || latent != null || dropout > 0)) {
-            throw new IllegalArgumentException("--hidden, --latent and --dropout vary the dense presets (vae, ae, lecture), not "
-                    + (arch != null ? arch : model) + "; write the layers in an --arch file instead");
-        }
-        Architecture a;
-        if (densePreset) {
-            Presets.DenseRecipe r = Presets.denseRecipe(model, input, target, data.unitInterval());
-            if (hidden != null) {
-                r = r.withHidden(hidden);
-            }
-            r = r.withHead(r.head().withSize(latent != null ? latent : r.head().size()));
-            boolean varied = hidden != null || latent != null || dropout > 0;
-            a = r.build(varied ? "custom" : model, dropout);
-        } else {
-            a = arch != null ? Architecture.read(arch) : Presets.get(model, input, target, data.unitInterval());
-        }
-        LatentHead h = a.latent();
-        if (beta != null && !h.gaussian()) {
-            throw new IllegalArgumentException("--beta " + beta + " only applies to a model with a gaussian latent head"
-                    + " (vae, convvae), not " + a.name());
-        }
-        a = a.withLatent(h.with(beta != null ? beta : h.beta(), l1 != null ? l1 : h.l1()));
-        return a;
-    }
-
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
     }
 
     /** --degrade, with --corruption KIND --noise LEVEL as its shorthand in front. */

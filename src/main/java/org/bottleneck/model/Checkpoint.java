@@ -99,6 +99,14 @@ public final class Checkpoint {
         return Long.parseLong(c.metadata().getOrDefault("seed", "0"));
     }
 
+    /**
+     * Tensors stored beside the parameters that are not the model's: the optimizer state of a
+     * training checkpoint ("optimizer.…") and an anomaly detector's code Gaussian ("anomaly.…").
+     */
+    public static boolean isAuxiliary(String tensorName) {
+        return tensorName.startsWith("optimizer.") || tensorName.startsWith("anomaly.");
+    }
+
     /** Builds the model a checkpoint describes on {@code backend} and loads its parameters. */
     public static Model load(Path file, Backend backend) {
         Contents c = read(file);
@@ -129,7 +137,7 @@ public final class Checkpoint {
             }
         }
         for (String name : c.tensors().keySet()) {
-            if (!name.startsWith("optimizer.") && ps.indexOf(name) < 0) {
+            if (!isAuxiliary(name) && ps.indexOf(name) < 0) {
                 problems.add("unexpected tensor " + name + " " + Arrays.toString(c.tensors().get(name).shape()));
             }
         }
