@@ -9,6 +9,7 @@ import org.bottleneck.apps.TrainRun;
 import org.bottleneck.apps.anomaly.AnomalyExperiment;
 import org.bottleneck.apps.anomaly.AnomalyReport;
 import org.bottleneck.apps.anomaly.AnomalyScore;
+import org.bottleneck.apps.anomaly.PcaBaseline;
 import org.bottleneck.apps.anomaly.Protocol;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.Dataset;
@@ -93,6 +94,9 @@ public final class AnomalyCommand implements Callable<Integer> {
             List<AnomalyExperiment.Baseline> baselines = new ArrayList<>();
             if (pcaDims < 0) {
                 throw new IllegalArgumentException("--pca-dims must be ≥ 0, got " + pcaDims);
+            }
+            if (pcaDims > 0) {
+                baselines.add(new PcaBaseline(pcaDims));
             }
             System.out.println("data     " + splits.description());
             System.out.println("anomaly  " + p.id() + ", classes " + classes + ", " + seeds + " seed(s), scores "

@@ -66,9 +66,9 @@ public final class HistogramGrid {
         }
         XYChart c = new XYChartBuilder().width(PANEL_W).height(PANEL_H).title(p.title).xAxisTitle(xLabel)
                 .yAxisTitle("density").build();
+        c.getStyler().setXAxisDecimalPattern(hi - lo >= 100 ? "#,##0" : hi - lo >= 1 ? "0.#" : "0.###");
         c.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideNE)
-                .setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12))
-                .setXAxisDecimalPattern(hi - lo >= 100 ? "#,##0" : hi - lo >= 1 ? "0.#" : "0.###");
+                .setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12));
         add(c, firstName, p.first, lo, hi);
         add(c, secondName, p.second, lo, hi);
         return c;
