@@ -88,6 +88,28 @@ class AnomalyCommandsTest {
     }
 
     @Test
+    void leaveOutWithAVaeMeasuresEveryScore(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("lo");
+        Result r = anomaly(out, "--protocol", "leave-out", "--classes", "1", "--epochs", "1", "--model", "vae", "--latent", "4",
+                "--score", "elbo", "--draws", "3", "--train-limit", "600");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode j = new ObjectMapper().readTree(out.resolve("anomaly.json").toFile());
+        assertEquals("leave-out", j.get("protocol").asText());
+        JsonNode methods = j.get("classes").get(0).get("methods");
+        for (String m : List.of("recon", "elbo", "recon-prob", "mahalanobis")) {
+            double auc = methods.get(m).get("roc_auc").asDouble();
+            assertTrue(auc >= 0 && auc <= 1, m + " " + auc); // one epoch: any ranking, but a defined one
+        }
+        // trained on every digit but 1, the 1s are the anomalies: 1 of 10 digits in the test slice
+        int anomalous = j.get("classes").get(0).get("test_anomalous").asInt();
+        assertTrue(anomalous > 20 && anomalous < 100, "test 1s: " + anomalous);
+        Detector d = Detector.read(Checkpoint.read(out.resolve("leave-out-1.safetensors")), "test");
+        assertEquals(AnomalyScore.ELBO, d.primary());
+        assertEquals(9, d.normal().size());
+        assertEquals(3, d.draws());
+    }
+
+    @Test
     void scoreFlagsWithTheStoredThreshold(@TempDir Path tmp) throws IOException {
         assertEquals(0, runResult.code(), runResult::toString);
         Path csv = tmp.resolve("scores.csv");
