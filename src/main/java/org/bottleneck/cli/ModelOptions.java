@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.model.Architecture;
 import org.bottleneck.model.LatentHead;
+import org.bottleneck.model.OutputKind;
 import org.bottleneck.model.Presets;
 import org.bottleneck.tensor.Shape;
 import picocli.CommandLine.Option;
@@ -31,6 +32,10 @@ public final class ModelOptions {
 
     @Option(names = "--dropout", defaultValue = "0", description = "Dense presets: dropout after hidden layers. Default: ${DEFAULT-VALUE}.")
     double dropout;
+
+    @Option(names = "--loss", defaultValue = "auto", description = "Reconstruction loss: auto (the model's: BCE on data in "
+            + "[0, 1], else MSE), bce, or mse (squared error, through a sigmoid on data in [0, 1]). Default: ${DEFAULT-VALUE}.")
+    String loss;
 
     /** The run's name: the --arch file's stem, or the model (the command's default when none was given). */
     String name(String defaultModel) {
@@ -66,6 +71,23 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--beta " + beta + " only applies to a model with a gaussian latent head"
                     + " (vae, convvae), not " + a.name());
         }
-        return a.withLatent(h.with(beta != null ? beta : h.beta(), l1 != null ? l1 : h.l1()));
+        return withLoss(a.withLatent(h.with(beta != null ? beta : h.beta(), l1 != null ? l1 : h.l1())), data.unitInterval());
+    }
+
+    private Architecture withLoss(Architecture a, boolean unitInterval) {
+        String l = loss.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (l) {
+            case "auto" -> a;
+            case "mse" -> a.output() == OutputKind.RESIDUAL_MSE ? a
+                    : a.withOutput(unitInterval ? OutputKind.SIGMOID_MSE : OutputKind.MSE);
+            case "bce" -> {
+                if (!unitInterval) {
+                    throw new IllegalArgumentException("--loss bce needs data in [0, 1]; this data is standardized (values "
+                            + "outside [0, 1]): use --loss mse, or --standardize no on data in [0, 1]");
+                }
+                yield a.withOutput(OutputKind.BCE);
+            }
+            default -> throw new IllegalArgumentException("--loss must be auto, bce or mse, got '" + loss + "'");
+        };
     }
 }

@@ -173,6 +173,10 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         return new Architecture(name, input, encoder, head, decoder, output);
     }
 
+    public Architecture withOutput(OutputKind kind) {
+        return new Architecture(name, input, encoder, latent, decoder, kind);
+    }
+
     public Architecture withName(String n) {
         return new Architecture(n, input, encoder, latent, decoder, output);
     }

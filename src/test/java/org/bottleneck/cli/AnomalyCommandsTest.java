@@ -52,7 +52,7 @@ class AnomalyCommandsTest {
     @BeforeAll
     static void runOneClass() {
         run = shared.resolve("anomaly");
-        runResult = anomaly(run, "--classes", "0,1", "--epochs", "8", "--batch", "32", "--pca-dims", "8");
+        runResult = anomaly(run, "--classes", "0,1", "--epochs", "8", "--batch", "32", "--pca-dims", "8", "--loss", "mse");
     }
 
     @Test
@@ -67,8 +67,8 @@ class AnomalyCommandsTest {
         JsonNode j = new ObjectMapper().readTree(run.resolve("anomaly.json").toFile());
         assertEquals(2, j.get("classes").size());
         for (JsonNode c : j.get("classes")) {
-            // 8 epochs on ~190 images of one digit rank most other digits above it (0.94 and 0.995
-            // when written; a 0 or a 1 differs from most digits in many pixels); 0.5 is chance
+            // 8 epochs on ~190 images of one digit rank most other digits above it (a 0 or a 1 differs
+            // from most digits in many pixels); 0.5 is chance
             double auc = c.get("methods").get("recon").get("roc_auc").asDouble();
             assertTrue(auc > 0.85 && auc <= 1, "class " + c.get("name") + " recon ROC-AUC " + auc);
             assertTrue(c.get("methods").has("mahalanobis"), c.toString());
@@ -85,6 +85,9 @@ class AnomalyCommandsTest {
         assertEquals(AnomalyScore.RECON, d.primary());
         assertNotNull(d.gaussian());
         assertEquals(8, d.gaussian().dim());
+        assertEquals(org.bottleneck.model.OutputKind.SIGMOID_MSE,
+                Checkpoint.architecture(run.resolve("one-class-0.safetensors"), Checkpoint.read(run.resolve("one-class-0.safetensors")))
+                        .output(), "--loss mse on images: squared error through a sigmoid");
     }
 
     @Test
@@ -146,6 +149,7 @@ class AnomalyCommandsTest {
         assertFailure(anomaly(tmp.resolve("c"), "--fpr", "1.5"), "--fpr", "1.5");
         assertFailure(anomaly(tmp.resolve("d"), "--score", "elbo", "--classes", "0"), "elbo", "does not apply", "--model vae");
         assertFailure(anomaly(tmp.resolve("e"), "--classes", "zero"), "--classes", "zero");
+        assertFailure(anomaly(tmp.resolve("g"), "--loss", "l2", "--classes", "0"), "--loss", "l2");
         assertFalse(Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")) || Files.exists(tmp.resolve("d")),
                 "a refused run writes nothing");
 
