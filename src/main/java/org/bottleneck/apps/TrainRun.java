@@ -128,7 +128,18 @@ public final class TrainRun {
             log.printf(Locale.ROOT, "test (best epoch %d): loss %.3f  recon %.3f  kl %.3f%s  mse/pixel %.5f%n",
                     state.bestEpoch, r.loss(), r.recon(), r.kl(),
                     model.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "", r.msePerPixel());
+            if (model.isVariational() && config.pipeline().inputShape(test.sampleShape()).equals(test.sampleShape())) {
+                log.println(latentLine(LatentUsage.measure(model, test, Trainer.evalBatch(config), LatentUsage.ACTIVE_THRESHOLD)));
+            }
             return new Outcome(plan.out(), config, state, f);
         }
+    }
+
+    /** "latent   20 of 20 units active …", or the posterior-collapse warning. */
+    static String latentLine(LatentUsage u) {
+        String w = u.collapseWarning();
+        return w != null ? "warning: " + w + " (details: bottleneck diagnose)"
+                : String.format(Locale.ROOT, "latent   %d of %d units active, KL %.3f nats/image", u.active(), u.dims(),
+                        u.totalKl());
     }
 }
