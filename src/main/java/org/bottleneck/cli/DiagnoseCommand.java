@@ -16,9 +16,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"How a VAE uses its latent space, on the test split: KL per latent dimension (bar chart),",
-                "active units (Burda et al. 2015: Var_x E[z|x] > threshold), a posterior-collapse warning, the -ELBO",
-                "split into reconstruction and KL, and the importance-sampled bound on -log p(x) for several K.",
+        description = {"How a VAE uses its latent space, on the test split:",
+                "  KL per latent dimension (bar chart), active units (Burda et al. 2015:",
+                "  Var_x E[z|x] > --threshold) and a posterior-collapse warning,",
+                "  the -ELBO split into reconstruction and KL,",
+                "  the importance-sampled bound on -log p(x) for each --k on --bound-images",
+                "  test images.",
                 "Writes diagnose.md, diagnose.json and kl_per_dim.png."})
 public final class DiagnoseCommand implements Callable<Integer> {
     @Mixin
