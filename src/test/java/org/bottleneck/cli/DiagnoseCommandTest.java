@@ -95,14 +95,22 @@ class DiagnoseCommandTest {
         }
     }
 
+    /**
+     * On train's 500 test images at train's evaluation batch (500) the evaluation draws are the
+     * same, so the −ELBO split equals metrics.json's to the last digit.
+     */
     @Test
-    void withoutOutTheReportGoesBesideTheCheckpointAndBoundImagesZeroSkipsTheBound() throws Exception {
-        Result r = diagnose(vae, "--bound-images", "0");
+    void withoutOutTheReportGoesBesideTheCheckpointAndMatchesTrainsTestMetrics() throws Exception {
+        Result r = CliEndToEndTest.cli("diagnose", "--device", "cpu", "--data", "data/mnist", "--test-limit", "500",
+                "-c", vae.resolve("best.safetensors").toString(), "--bound-images", "0");
         assertEquals(0, r.code(), r::toString);
         assertFalse(r.out().contains("IS bound"), r.out());
         JsonNode j = new ObjectMapper().readTree(vae.resolve("diagnose.json").toFile());
         assertEquals(0, j.get("importance_sampled").get("bounds").size());
         assertTrue(Files.exists(vae.resolve("kl_per_dim.png")));
+        JsonNode metrics = new ObjectMapper().readTree(vae.resolve("metrics.json").toFile()).get("test");
+        assertEquals(metrics.get("neg_elbo").asDouble(), j.get("neg_elbo").get("total").asDouble(), 1e-9);
+        assertEquals(metrics.get("recon").asDouble(), j.get("neg_elbo").get("recon").asDouble(), 1e-9);
     }
 
     @Test
@@ -131,7 +139,7 @@ class DiagnoseCommandTest {
         Result r = CliEndToEndTest.cli("diagnose", "--help");
         assertEquals(0, r.code(), r::toString);
         for (String s : new String[] {"--k", "Default: 1,10,100,1000", "--bound-images", "Default: 500", "--threshold",
-                "Default: 0.01", "--batch", "Default: 100", "--out", "Default: the checkpoint's folder", "--checkpoint",
+                "Default: 0.01", "--batch", "Default: 500", "--out", "Default: the checkpoint's folder", "--checkpoint",
                 "--test-limit"}) {
             assertTrue(r.out().replaceAll("\\s+", " ").contains(s), "help lacks '" + s + "':\n" + r.out());
         }
