@@ -30,7 +30,8 @@ import org.bottleneck.train.TrainingCheckpoint;
  * an architecture, or the checkpoint's with its optimizer and trainer state), checks that the
  * data fits before anything is written, trains with a checkpoint every epoch
  * ({@link TrainSession#run}), then evaluates the best model and draws the figures
- * ({@link TrainSession#finish}). Prints a short header and the test result to {@code log}.
+ * ({@link TrainSession#finish}). Prints a short header and the test result to {@code log}, and for a
+ * VAE its active latent units or the posterior-collapse warning ({@link LatentUsage}).
  */
 public final class TrainRun {
     private TrainRun() {
