@@ -112,24 +112,32 @@ class VaeDiagnosticsTest {
         assertEquals(u.active() == Z && u.silentDims().isEmpty(), u.collapseWarning() == null, u.collapseWarning());
     }
 
+    /**
+     * 100 images in one chunk: 111 forward passes. (Tiny GEMMs on the 2-thread CPU backend cost
+     * a helper-thread wake-up each on a loaded machine, so passes, not FLOPs, set this test's time.)
+     */
     @Test
     void boundIsNearTheElboAtKOneDecreasesInKAndChunkingChangesNothing() {
-        Dataset sub = test.slice(0, 200);
-        VaeDiagnostics.Result r = VaeDiagnostics.run(vae, test, 50, new int[] {100, 1, 10}, 200, 0.01,
+        Dataset sub = test.slice(0, 100);
+        VaeDiagnostics.Result r = VaeDiagnostics.run(vae, test, 100, new int[] {100, 1, 10}, 100, 0.01,
                 VaeDiagnostics.Progress.NONE);
         assertEquals(3, r.ks().length);
         assertEquals(1, r.ks()[0], "K sorted ascending");
         double elbo = r.elboOnBound(), k1 = r.nll()[0], k10 = r.nll()[1], k100 = r.nll()[2];
-        assertEquals(Evaluator.evaluate(vae, sub, 50).negElbo(), elbo, 1e-9);
-        // K = 1 is a one-sample estimate of −ELBO (the ELBO's recon is another one-sample estimate,
-        // its KL exact): their difference over 200 images has a standard error of ~0.5 nats here
-        // (per-image spread of log w ~ 5–7 nats), so 2 nats is 4 standard errors
-        assertEquals(elbo, k1, 2.0, "IWAE K=1 vs −ELBO");
+        String all = "−ELBO " + elbo + ", K=1 " + k1 + ", K=10 " + k10 + ", K=100 " + k100;
+        assertEquals(Evaluator.evaluate(vae, sub, 100).negElbo(), elbo, 1e-9);
+        // K = 1 is a one-sample estimate of −ELBO, and the ELBO's recon is another one-sample
+        // estimate (its KL is exact): per image the two differ with a spread of ~5 nats, so over
+        // 100 images with a standard error of ~0.5 (measured on the full VAE: 0.3 and 0.5 nats
+        // apart on 500 and 100 images); 2.5 nats is 5 standard errors
+        assertEquals(elbo, k1, 2.5, all);
         // the expected bound falls with K by a few nats here, far more than its MC noise
-        assertTrue(k10 < k1 && k100 < k10, "bound not decreasing in K: " + k1 + ", " + k10 + ", " + k100);
-        assertTrue(k100 > 0.5 * elbo, "bound " + k100 + " implausibly far below −ELBO " + elbo);
-        // chunks of one batch draw exactly what one call over the 200 images draws
-        assertEquals(Evaluator.importanceSampledNll(vae, sub, 50, 10), k10, 1e-9 * k10);
+        assertTrue(k10 < k1 && k100 < k10, "bound not decreasing in K: " + all);
+        assertTrue(k100 > 0.5 * elbo, "bound implausibly far below −ELBO: " + all);
+        assertEquals(Evaluator.importanceSampledNll(vae, sub, 100, 10), k10, 1e-9 * k10);
+        // two chunks of 50 draw what one call in batches of 50 draws: the same eps, the same mean
+        double chunked = VaeDiagnostics.run(vae, sub, 50, new int[] {10}, 100, 0.01, VaeDiagnostics.Progress.NONE).nll()[0];
+        assertEquals(Evaluator.importanceSampledNll(vae, sub, 50, 10), chunked, 1e-9 * chunked);
         assertEquals(r.test().recon() + r.test().kl(), r.test().negElbo(), 1e-9);
         assertEquals(test.size(), r.test().samples());
     }
