@@ -8,10 +8,14 @@ import org.bottleneck.tensor.Tensor;
 
 /**
  * The embedding API over a trained model, in plain float arrays: encode, decode, reconstruct,
- * sample. Rows are samples of the model's input size D (images in [0,1], row-major C,H,W), outputs
- * of its output size, and codes of Z floats. Single-row calls on a
- * model prepared for batch 1 reuse its buffers and allocate nothing, for latency-sensitive
- * services. Not thread-safe: one Codec (and model) per thread.
+ * score, sample. Rows are samples of the model's input size D as the model sees them (images in
+ * [0,1], row-major C,H,W; a table already standardized), outputs of its output size, and codes of
+ * Z floats. The single-row calls ({@link #encode(float[], float[])}, {@link #reconstruct(float[],
+ * float[])}, {@link #score(float[])}) reuse the model's batch-1 buffers and allocate nothing in
+ * steady state, for latency-sensitive services; a bulk call in between re-plans the model once.
+ * Single-row and bulk results agree to float32 rounding, not bit for bit (BLAS picks other
+ * kernels for one row). Not thread-safe: one Codec (and model, and CPU backend) per thread, or
+ * share a {@link CodecPool}.
  */
 public final class Codec {
     private final Model model;
@@ -19,6 +23,10 @@ public final class Codec {
     private final int d;   // input values per sample
     private final int out; // output values per sample
     private final int z;
+    private final double[] total1 = new double[1];
+    private final float[] recon1 = new float[1], kl1 = new float[1], pen1 = new float[1];
+    private double[] totals = new double[0];
+    private float[] recons = new float[0], kls = new float[0], pens = new float[0];
     private float[] hostIn = new float[0];
     private float[] hostOut = new float[0];
     private Tensor muSource, mu; // mu = first Z floats of muSource, cached per plan
@@ -103,6 +111,65 @@ public final class Codec {
             downloadImages(m, result, from * out);
         }
         return result;
+    }
+
+    /** Output y (out) of one image x (D): decode(encode(x)), the mean code for a VAE. */
+    public void reconstruct(float[] x, float[] y) {
+        check("image", x.length, d);
+        check("output", y.length, out);
+        model.prepare(1);
+        backend.upload(x, 0, model.input());
+        model.reconstruct();
+        backend.download(model.images(), y, 0);
+    }
+
+    /**
+     * The model's per-sample objective for one image x (D) reconstructing itself: the
+     * reconstruction loss (nats for BCE, summed squared error for MSE), for a VAE {@code recon +
+     * β·KL} with z = mu (no sampling: deterministic), plus the L1 penalty of a sparse code. Lower
+     * is more typical of the training data (an anomaly score). Needs a model whose output has
+     * the input's size.
+     */
+    public float score(float[] x) {
+        check("image", x.length, d);
+        checkSelfTarget();
+        model.prepare(1);
+        backend.upload(x, 0, model.input());
+        model.evaluate(false, 0, model.input());
+        model.readLosses(1, total1, recon1, kl1, pen1);
+        return (float) total1[0];
+    }
+
+    /** {@link #score(float[])} of each of n images (n, D): (n) scores. */
+    public float[] score(float[] images, int n) {
+        check("images", images.length, (long) n * d);
+        checkSelfTarget();
+        float[] scores = new float[n];
+        int b = Math.min(n, BULK);
+        if (totals.length < b) {
+            totals = new double[b];
+            recons = new float[b];
+            kls = new float[b];
+            pens = new float[b];
+        }
+        for (int from = 0; from < n; from += b) {
+            int m = Math.min(b, n - from);
+            model.prepare(m);
+            backend.upload(slice(images, from * d, m * d), 0, model.input());
+            model.evaluate(false, 0, model.input());
+            model.readLosses(m, totals, recons, kls, pens);
+            for (int i = 0; i < m; i++) {
+                scores[from + i] = (float) totals[i];
+            }
+        }
+        return scores;
+    }
+
+    private void checkSelfTarget() {
+        if (out != d) {
+            throw new IllegalArgumentException("score needs a model that reconstructs its input; model '"
+                    + model.architecture().name() + "' maps " + model.inputShape() + " to " + model.outputShape());
+        }
     }
 
     /** n codes from N(mean, L·Lᵀ) (L lower-triangular Z×Z, row-major), or N(0, I) when both are null. */

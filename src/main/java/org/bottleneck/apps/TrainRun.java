@@ -30,7 +30,8 @@ import org.bottleneck.train.TrainingCheckpoint;
  * an architecture, or the checkpoint's with its optimizer and trainer state), checks that the
  * data fits before anything is written, trains with a checkpoint every epoch
  * ({@link TrainSession#run}), then evaluates the best model and draws the figures
- * ({@link TrainSession#finish}). Prints a short header and the test result to {@code log}.
+ * ({@link TrainSession#finish}). Prints a short header and the test result to {@code log}, and for a
+ * VAE its active latent units or the posterior-collapse warning ({@link LatentUsage}).
  */
 public final class TrainRun {
     private TrainRun() {
@@ -128,7 +129,18 @@ public final class TrainRun {
             log.printf(Locale.ROOT, "test (best epoch %d): loss %.3f  recon %.3f  kl %.3f%s  mse/pixel %.5f%n",
                     state.bestEpoch, r.loss(), r.recon(), r.kl(),
                     model.isVariational() ? String.format(Locale.ROOT, "  -ELBO %.3f", r.negElbo()) : "", r.msePerPixel());
+            if (model.isVariational() && config.pipeline().inputShape(test.sampleShape()).equals(test.sampleShape())) {
+                log.println(latentLine(LatentUsage.measure(model, test, Trainer.evalBatch(config), LatentUsage.ACTIVE_THRESHOLD)));
+            }
             return new Outcome(plan.out(), config, state, f);
         }
+    }
+
+    /** "latent   20 of 20 units active …", or the posterior-collapse warning. */
+    static String latentLine(LatentUsage u) {
+        String w = u.collapseWarning();
+        return w != null ? "warning: " + w + " (details: bottleneck diagnose)"
+                : String.format(Locale.ROOT, "latent   %d of %d units active, KL %.3f nats/image", u.active(), u.dims(),
+                        u.totalKl());
     }
 }

@@ -144,6 +144,89 @@ class CodecTest {
         }
     }
 
+    /**
+     * score is the per-sample objective at the mean code, checked against independent pieces: with
+     * β = 0 it is the BCE of reconstruct(x) against x (recomputed here in float64 from the
+     * probabilities), and the same weights with β = 1, 2 add exactly β·KL (so s₂ − s₀ = 2·(s₁ − s₀)).
+     * Freshly initialised weights keep the logits moderate, so BCE from probabilities loses
+     * nothing to saturation; float32 sums over 784 pixels of ~0.7 nats carry ~1e-4 nats of rounding.
+     */
+    @Test
+    void scoreIsReconstructionLossPlusBetaTimesKlAtTheMeanCode() {
+        int n = 5;
+        float[] x = Figures.images(test, 20, n);
+        float[][] s = new float[3][];
+        float[] rec = null;
+        for (int beta = 0; beta <= 2; beta++) {
+            var arch = Presets.denseRecipe("vae").withHead(new org.bottleneck.model.LatentHead(true, 20,
+                    org.bottleneck.backend.Activation.IDENTITY, beta, 0)).build("vae", 0);
+            try (Model model = new Model(backend, arch, 7)) {
+                Codec codec = new Codec(model);
+                s[beta] = codec.score(x, n);
+                if (beta == 0) {
+                    rec = codec.reconstruct(x, n);
+                }
+                float[] img = new float[D];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(x, i * D, img, 0, D);
+                    float one = codec.score(img);
+                    assertEquals(one, codec.score(img), "single-row score is deterministic");
+                    assertEquals(s[beta][i], one, 1e-4f * Math.abs(one), "single-row vs bulk score, row " + i);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double bce = 0;
+            for (int p = 0; p < D; p++) {
+                double t = x[i * D + p], q = rec[i * D + p];
+                bce -= t * Math.log(q) + (1 - t) * Math.log(1 - q);
+            }
+            assertEquals(bce, s[0][i], 1e-3, "β=0 score vs BCE of the reconstruction, row " + i);
+            double kl = s[1][i] - s[0][i];
+            assertTrue(kl > 0, "KL " + kl);
+            assertEquals(2 * kl, s[2][i] - s[0][i], 1e-3, "β=2 adds twice the KL, row " + i);
+        }
+    }
+
+    @Test
+    void singleRowScoreAndReconstructAllocateNothingInSteadyState() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        try (Model model = new Model(backend, Presets.get("vae"), 3)) {
+            Codec codec = new Codec(model);
+            float[] x = Figures.images(test, 0, 1), y = new float[D], code = new float[model.latentDim()];
+            float sum = 0;
+            for (int i = 0; i < 3; i++) { // warm-up: first-use views and the batch-1 plan
+                sum += codec.score(x);
+                codec.reconstruct(x, y);
+                codec.encode(x, code);
+            }
+            long before = threads.getThreadAllocatedBytes(self);
+            for (int i = 0; i < 20; i++) {
+                sum += codec.score(x);
+                codec.reconstruct(x, y);
+                codec.encode(x, code);
+            }
+            long allocated = threads.getThreadAllocatedBytes(self) - before;
+            assertEquals(0, allocated, "bytes allocated by 20 × (score, reconstruct, encode)");
+            assertTrue(sum > 0);
+            float[] bulk = codec.reconstruct(x, 1);
+            assertClose(bulk, y, "single-row vs bulk reconstruct");
+        }
+    }
+
+    @Test
+    void scoreNeedsAModelThatReconstructsItsInput() {
+        var arch = Presets.denseRecipe("ae", org.bottleneck.tensor.Shape.of(1, 14, 14),
+                org.bottleneck.tensor.Shape.of(1, 28, 28), true).build("ae", 0);
+        try (Model model = new Model(backend, arch, 1)) {
+            Codec codec = new Codec(model);
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> codec.score(new float[196])),
+                    "reconstructs its input", "[196]", "[784]");
+        }
+    }
+
     @Test
     void wrongLengthsFailWithBothLengths() {
         try (Model model = new Model(backend, Presets.get("vae"), 5)) {
@@ -159,6 +242,12 @@ class CodecTest {
                     () -> codec.decode(new float[2 * z + 1], 2)), "codes", "40", "41");
             assertMessage(assertThrows(IllegalArgumentException.class,
                     () -> codec.reconstruct(new float[D], 2)), "images", "1568", "784");
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                    () -> codec.score(new float[D + 1])), "image", "784", "785");
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                    () -> codec.score(new float[D], 2)), "images", "1568", "784");
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                    () -> codec.reconstruct(new float[D], new float[D - 2])), "output", "784", "782");
         }
     }
 
