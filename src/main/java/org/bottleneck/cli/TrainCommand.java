@@ -32,7 +32,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", defaultValue = "vae", description = "vae, ae, lecture, convae or convvae. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", defaultValue = "vae", description = "vae, ae, lecture, convae, convvae, or the 2-d codes ae2d, vae2d, convae2d (for `project`). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--arch", description = "Architecture JSON file (replaces --model; see the README). Default: none.")
