@@ -80,7 +80,7 @@ public final class ProjectCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Training: seed of every random draw. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--no-progress", description = "Training: no progress bar (one line per epoch only).")
+    @Option(names = "--no-progress", description = "Training: no progress bar, one line per epoch. Default: a bar when writing to a terminal.")
     boolean noProgress;
 
     @Override
