@@ -16,7 +16,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Scatter plots of embeddings coloured by class, one series per label with a legend (XChart),
  * and several of them side by side in one PNG. Points are rows of a row-major (n, dims) array;
- * the plot shows coordinates 0 and 1 (with dims = 1: coordinate 0 against the label). Colours
+ * the plot shows coordinates 0 and 1 (with dims = 1: coordinate 0 against the label), its axes
+ * spanning the central 99% of each coordinate (0.5th to 99.5th percentile, 5% margin) so a few
+ * outliers do not shrink the clusters to a dot; the outliers fall outside the frame. Colours
  * are matplotlib's tab10 for up to ten classes, evenly spaced hues beyond. Written atomically.
  */
 public final class EmbeddingScatter {
@@ -61,6 +63,14 @@ public final class EmbeddingScatter {
         s.setPlotGridLinesVisible(false);
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
         s.setMarkerSize(3);
+        double[] xr = range(z, n, dims, 0);
+        s.setXAxisMin(xr[0]);
+        s.setXAxisMax(xr[1]);
+        if (dims > 1) {
+            double[] yr = range(z, n, dims, 1);
+            s.setYAxisMin(yr[0]);
+            s.setYAxisMax(yr[1]);
+        }
         for (int c = 0; c < classes; c++) {
             if (count[c] == 0) {
                 continue;
@@ -106,6 +116,18 @@ public final class EmbeddingScatter {
         }
         g.dispose();
         PngFiles.write(png, PngFiles.encode(all));
+    }
+
+    /** [0.5th percentile − 5%, 99.5th percentile + 5%] of coordinate {@code c}. */
+    private static double[] range(float[] z, int n, int dims, int c) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = z[i * dims + c];
+        }
+        java.util.Arrays.sort(v);
+        double lo = v[(int) Math.floor(0.005 * (n - 1))], hi = v[(int) Math.ceil(0.995 * (n - 1))];
+        double pad = hi > lo ? 0.05 * (hi - lo) : 1;
+        return new double[] {lo - pad, hi + pad};
     }
 
     private static Color color(int c, int classes) {
