@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** Which model to build for a fresh run: a preset varied by option, or an --arch file (train, anomaly). */
 public final class ModelOptions {
-    @Option(names = "--model", description = "vae, ae, lecture, convae or convvae (the 2-D presets ae2d, vae2d, convae2d too, "
-            + "where present). Default: the command's (train: vae, anomaly: ae).")
+    @Option(names = "--model", description = "vae, ae, lecture, convae, convvae, or the 2-d codes ae2d, vae2d, convae2d "
+            + "(for `project`). Default: the command's (train: vae, anomaly: ae).")
     String model;
 
     @Option(names = "--arch", description = "Architecture JSON file (replaces --model; see the README). Default: none.")

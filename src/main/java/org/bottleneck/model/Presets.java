@@ -31,9 +31,20 @@ import org.bottleneck.tensor.Shape;
  *   <li>{@code convvae}: the same encoder into Dense(3136→2×16) and the Gaussian head; decoder
  *       from Dense(16→3136) as convae's.</li>
  * </ul>
+ * Two-dimensional codes, for {@code project} (2-D embeddings to plot and to score). The code is
+ * linear: a ReLU code collapses in 2-D (whole half-planes map to one point).
+ * <ul>
+ *   <li>{@code ae2d}: {@code ae} with a 2-d linear code: 784-512-256 (ReLU) → 2; decoder 2-256-512-784 logits, BCE.</li>
+ *   <li>{@code vae2d}: {@code vae} with a 2-d Gaussian head: 784-512-256 (ReLU) → Dense 2×2 (mu, logvar);
+ *       decoder 2-256-512-784 logits, BCE + β·KL.</li>
+ *   <li>{@code convae2d}: {@code convae} with a 2-d linear code: Conv2d(1→32) ReLU, Conv2d(32→64) ReLU,
+ *       Flatten, Dense(3136→2); Dense(2→3136) ReLU, Unflatten(64,7,7), ConvTranspose2d(64→32) ReLU,
+ *       ConvTranspose2d(32→1) logits, BCE.</li>
+ * </ul>
  */
 public final class Presets {
-    public static final List<String> NAMES = List.of("vae", "ae", "lecture", "convae", "convvae");
+    public static final List<String> NAMES = List.of("vae", "ae", "lecture", "convae", "convvae", "ae2d", "vae2d",
+            "convae2d");
 
     private Presets() {
     }
@@ -57,22 +68,27 @@ public final class Presets {
      * target's size; conv presets need equal shapes.
      */
     public static Architecture get(String name, Shape input, Shape output, boolean unitInterval) {
-        if ((name.equals("convae") || name.equals("convvae")) && !input.equals(output)) {
+        if (isConv(name) && !input.equals(output)) {
             throw new IllegalArgumentException("model '" + name + "' maps images to images of the same shape, the data "
                     + "asks for " + input + " → " + output + "; use a dense preset or an --arch file");
         }
         return switch (name) {
             case "convae" -> conv("convae", input, LatentHead.code(32, IDENTITY, 0), unitInterval);
             case "convvae" -> conv("convvae", input, LatentHead.gaussian(16, 1.0), unitInterval);
+            case "convae2d" -> conv("convae2d", input, LatentHead.code(2, IDENTITY, 0), unitInterval);
             default -> denseRecipe(name, input, output, unitInterval).build(name, 0);
         };
     }
 
     static final Shape MNIST = Shape.of(1, 28, 28);
 
-    /** Whether {@code name} is one of the dense presets (vae, ae, lecture), which --hidden/--latent/--dropout vary. */
+    /** Whether {@code name} is one of the dense presets (vae, ae, lecture, ae2d, vae2d), which --hidden/--latent/--dropout vary. */
     public static boolean isDense(String name) {
-        return name.equals("vae") || name.equals("ae") || name.equals("lecture");
+        return List.of("vae", "ae", "lecture", "ae2d", "vae2d").contains(name);
+    }
+
+    private static boolean isConv(String name) {
+        return List.of("convae", "convvae", "convae2d").contains(name);
     }
 
     /** The recipe of a dense preset for MNIST. */
@@ -92,6 +108,8 @@ public final class Presets {
         return switch (name) {
             case "vae" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.gaussian(20, 1.0), logits);
             case "ae" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.code(32, IDENTITY, 0), logits);
+            case "ae2d" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.code(2, IDENTITY, 0), logits);
+            case "vae2d" -> new DenseRecipe(d, o, new int[] {512, 256}, RELU, LatentHead.gaussian(2, 1.0), logits);
             case "lecture" -> {
                 if (!unitInterval) {
                     throw new IllegalArgumentException("model 'lecture' ends in a sigmoid, which cannot fit data outside [0, 1] "
@@ -99,7 +117,7 @@ public final class Presets {
                 }
                 yield new DenseRecipe(d, o, new int[] {100}, SIGMOID, LatentHead.code(10, SIGMOID, 0), OutputKind.SIGMOID_MSE);
             }
-            case "convae", "convvae" -> throw new IllegalArgumentException("model '" + name
+            case "convae", "convvae", "convae2d" -> throw new IllegalArgumentException("model '" + name
                     + "' is not a dense preset; vary it with an --arch file");
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (expected one of "
                     + String.join(", ", NAMES) + ", or --arch FILE)");

@@ -38,7 +38,7 @@ class ArchitectureValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "ae", "lecture", "convae", "convvae"})
+    @ValueSource(strings = {"vae", "ae", "lecture", "convae", "convvae", "ae2d", "vae2d", "convae2d"})
     void presetsSurviveAJsonRoundTrip(String name) {
         Architecture a = Presets.get(name);
         assertEquals(a, Architecture.fromJson(a.toJson()));
