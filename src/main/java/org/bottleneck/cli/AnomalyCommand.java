@@ -141,16 +141,7 @@ public final class AnomalyCommand implements Callable<Integer> {
 
     private int[] parseClasses(Dataset train) {
         if (classes.trim().equalsIgnoreCase("all")) {
-            int max = -1;
-            for (int i = 0; i < train.size(); i++) {
-                max = Math.max(max, train.label(i));
-            }
-            if (max < 0) {
-                throw new IllegalArgumentException("anomaly detection needs a labelled dataset (normal vs anomalous classes): "
-                        + train.name() + " has no labels (CSV: --label-column; NPY: --labels; image folders: one sub-folder "
-                        + "per class)");
-            }
-            return java.util.stream.IntStream.rangeClosed(0, max).toArray();
+            return AnomalyExperiment.allClasses(train);
         }
         String[] parts = classes.split(",");
         int[] c = new int[parts.length];

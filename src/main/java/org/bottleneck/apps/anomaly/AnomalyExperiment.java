@@ -231,6 +231,15 @@ public final class AnomalyExperiment {
                 (double) tp / pos);
     }
 
+    /** Every class of {@code train}: the labels 0 … its largest label. */
+    public static int[] allClasses(Dataset train) {
+        int max = 0;
+        for (int l : labels(train)) {
+            max = Math.max(max, l);
+        }
+        return java.util.stream.IntStream.rangeClosed(0, max).toArray();
+    }
+
     /** Labels of every sample; a dataset without labels cannot say what is normal. */
     static int[] labels(Dataset d) {
         int[] l = new int[d.size()];
@@ -238,8 +247,8 @@ public final class AnomalyExperiment {
             l[i] = d.label(i);
             if (l[i] < 0) {
                 throw new IllegalArgumentException("anomaly detection needs a labelled dataset (normal vs anomalous classes): "
-                        + d.name() + " has no label for sample " + i + " (CSV: --label-column; NPY: --labels; image "
-                        + "folders: one sub-folder per class)");
+                        + d.name() + " has no labels (sample " + i + " has none; CSV: --label-column; NPY: --labels; "
+                        + "image folders: one sub-folder per class)");
             }
         }
         return l;
