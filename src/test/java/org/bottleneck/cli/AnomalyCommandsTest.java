@@ -150,6 +150,9 @@ class AnomalyCommandsTest {
         assertFailure(anomaly(tmp.resolve("d"), "--score", "elbo", "--classes", "0"), "elbo", "does not apply", "--model vae");
         assertFailure(anomaly(tmp.resolve("e"), "--classes", "zero"), "--classes", "zero");
         assertFailure(anomaly(tmp.resolve("g"), "--loss", "l2", "--classes", "0"), "--loss", "l2");
+        assertFailure(anomaly(tmp.resolve("h"), "--seeds", "0", "--classes", "0"), "--seeds", "0");
+        assertFailure(anomaly(tmp.resolve("i"), "--holdout", "1", "--classes", "0"), "--holdout", "1");
+        assertFailure(anomaly(tmp.resolve("j"), "--protocol", "two-class", "--classes", "0"), "--protocol", "two-class");
         assertFalse(Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")) || Files.exists(tmp.resolve("d")),
                 "a refused run writes nothing");
 
@@ -170,6 +173,12 @@ class AnomalyCommandsTest {
         Result noGaussian = cli("score", "--device", "cpu", "--data", "data/mnist", "--test-limit", "10", "-c",
                 run.resolve("one-class-0.safetensors").toString(), "--score", "elbo", "-o", tmp.resolve("s.csv").toString());
         assertFailure(noGaussian, "elbo", "not available");
+        Result nanThreshold = cli("score", "--device", "cpu", "--data", "data/mnist", "--test-limit", "10", "-c",
+                run.resolve("one-class-0.safetensors").toString(), "--threshold", "NaN", "-o", tmp.resolve("s.csv").toString());
+        assertFailure(nanThreshold, "--threshold", "NaN");
+        Result badSplit = cli("score", "--device", "cpu", "--data", "data/mnist", "-c",
+                run.resolve("one-class-0.safetensors").toString(), "--split", "val", "-o", tmp.resolve("s.csv").toString());
+        assertFailure(badSplit, "--split", "val");
         assertFalse(Files.exists(tmp.resolve("s.csv")));
     }
 }
