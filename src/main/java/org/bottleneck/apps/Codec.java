@@ -10,8 +10,8 @@ import org.bottleneck.tensor.Tensor;
  * The embedding API over a trained model, in plain float arrays: encode, decode, reconstruct,
  * score, sample. Rows are samples of the model's input size D as the model sees them (images in
  * [0,1], row-major C,H,W; a table already standardized), outputs of its output size, and codes of
- * Z floats. The single-row calls ({@link #encode(float[], float[])}, {@link #reconstruct(float[],
- * float[])}, {@link #score(float[])}) reuse the model's batch-1 buffers and allocate nothing in
+ * Z floats. The single-row calls ({@link #encode(float[], float[])}, {@link #decode(float[], float[])},
+ * {@link #reconstruct(float[], float[])}, {@link #score(float[])}) reuse the model's batch-1 buffers and allocate nothing in
  * steady state, for latency-sensitive services; a bulk call in between re-plans the model once.
  * Single-row and bulk results agree to float32 rounding, not bit for bit (BLAS picks other
  * kernels for one row). Not thread-safe: one Codec (and model, and CPU backend) per thread, or
@@ -96,6 +96,16 @@ public final class Codec {
             downloadImages(m, images, from * out);
         }
         return images;
+    }
+
+    /** Output y (out) decoded from one code (Z): allocation-free, for a service decoding points one by one. */
+    public void decode(float[] code, float[] y) {
+        check("code", code.length, z);
+        check("output", y.length, out);
+        model.prepare(1);
+        backend.upload(code, 0, model.codeInput());
+        model.decode();
+        backend.download(model.images(), y, 0);
     }
 
     /** Outputs (n, out) for images (n, D): decode(encode(x)), the mean code for a VAE. */

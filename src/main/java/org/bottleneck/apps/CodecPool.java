@@ -21,8 +21,8 @@ import org.bottleneck.tensor.Tensor;
  * Each slot owns its own backend (a CPU backend is not thread-safe), a {@link Model} with the
  * same architecture, seed and weights, and a Codec; a thread {@link #borrow()}s a slot, uses it
  * alone, and gives it back by closing the {@link Lease}. With every slot out, {@code borrow}
- * blocks until one returns. The single-sample calls ({@link #encode}, {@link #score}, {@link
- * #reconstruct}) borrow and return for you; they give the same bits as a single-threaded Codec
+ * blocks until one returns. The single-sample calls ({@link #encode}, {@link #decode}, {@link #score},
+ * {@link #reconstruct}) borrow and return for you; they give the same bits as a single-threaded Codec
  * on the same weights, whichever slot serves them (each slot runs the same ops on the same
  * shapes).
  *
@@ -218,6 +218,13 @@ public final class CodecPool implements AutoCloseable {
     public void encode(float[] x, float[] code) {
         try (Lease l = borrowUninterruptedly()) {
             l.codec().encode(x, code);
+        }
+    }
+
+    /** Output (out) decoded from one code (Z) into {@code y}: see {@link Codec#decode(float[], float[])}. */
+    public void decode(float[] code, float[] y) {
+        try (Lease l = borrowUninterruptedly()) {
+            l.codec().decode(code, y);
         }
     }
 

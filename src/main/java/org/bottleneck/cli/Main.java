@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Train and use autoencoders and VAEs (dense and convolutional) on CPU (OpenBLAS) or NVIDIA GPUs.",
         subcommands = {TrainCommand.class, DenoiseCommand.class, SuperresCommand.class, ColorizeCommand.class,
                 InpaintCommand.class, AnomalyCommand.class, ScoreCommand.class, ProjectCommand.class, DiagnoseCommand.class,
-                DataCommand.class, EvalCommand.class, ReconstructCommand.class, SampleCommand.class,
+                ExploreCommand.class, DataCommand.class, EvalCommand.class, ReconstructCommand.class, SampleCommand.class,
                 InterpolateCommand.class, EncodeCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

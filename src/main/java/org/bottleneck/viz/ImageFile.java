@@ -10,12 +10,21 @@ public final class ImageFile {
     }
 
     public static void writePng(Path png, float[] chw, int channels, int height, int width) {
+        PngFiles.write(png, png(chw, channels, height, width, "writing " + png));
+    }
+
+    /** The PNG bytes of one image (C, H, W) in [0, 1] (C = 1 or 3), for an HTTP response. */
+    public static byte[] png(float[] chw, int channels, int height, int width) {
+        return png(chw, channels, height, width, "encoding a PNG");
+    }
+
+    private static byte[] png(float[] chw, int channels, int height, int width, String doing) {
         if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("a PNG holds 1 or 3 channels, got " + channels + " (writing " + png + ")");
+            throw new IllegalArgumentException("a PNG holds 1 or 3 channels, got " + channels + " (" + doing + ")");
         }
         if (height < 1 || width < 1 || chw.length != (long) channels * height * width) {
             throw new IllegalArgumentException("image of " + chw.length + " values is not " + channels + "×" + height + "×"
-                    + width + " (writing " + png + ")");
+                    + width + " (" + doing + ")");
         }
         BufferedImage img = new BufferedImage(width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY
                 : BufferedImage.TYPE_3BYTE_BGR);
@@ -30,7 +39,7 @@ public final class ImageFile {
                 r.setPixel(x, y, px);
             }
         }
-        PngFiles.write(png, PngFiles.encode(img));
+        return PngFiles.encode(img);
     }
 
     /** round(v·255) of v clamped to [0, 1]; NaN → 0. */

@@ -46,6 +46,16 @@ public final class ImageGrid {
     /** As above for images of C channels: pixels (≥ count, C, H, W). */
     public static void write(Path png, float[] pixels, int count, int channels, int height, int width, int columns,
                              int scale) {
+        PngFiles.write(png, PngFiles.encode(grid(png, pixels, count, channels, height, width, columns, scale)));
+    }
+
+    /** The PNG bytes of the same grid, for an HTTP response. */
+    public static byte[] png(float[] pixels, int count, int channels, int height, int width, int columns, int scale) {
+        return PngFiles.encode(grid(null, pixels, count, channels, height, width, columns, scale));
+    }
+
+    private static BufferedImage grid(Path png, float[] pixels, int count, int channels, int height, int width,
+                                      int columns, int scale) {
         checkPositive("count", count);
         checkPositive("channels", channels);
         checkSizes(height, width, scale);
@@ -53,7 +63,8 @@ public final class ImageGrid {
         long need = (long) count * channels * height * width;
         if (pixels.length < need) {
             throw new IllegalArgumentException("pixels has " + pixels.length + " values, fewer than count·C·H·W = "
-                    + count + "·" + channels + "·" + height + "·" + width + " = " + need + " (writing " + png + ")");
+                    + count + "·" + channels + "·" + height + "·" + width + " = " + need
+                    + (png == null ? "" : " (writing " + png + ")"));
         }
         int cols = Math.min(columns, count);
         int rows = (count + cols - 1) / cols;
@@ -61,7 +72,7 @@ public final class ImageGrid {
         for (int i = 0; i < count; i++) {
             drawTile(img, pixels, i * channels * height * width, 0, i / cols, i % cols, channels, height, width, scale);
         }
-        PngFiles.write(png, PngFiles.encode(img));
+        return img;
     }
 
     /** As {@link #writeRows(Path, List, List, int, int, int)} without labels. */
@@ -129,7 +140,7 @@ public final class ImageGrid {
         long w = margin + (long) cols * width * scale + (long) (cols - 1) * GAP;
         long h = (long) rows * height * scale + (long) (rows - 1) * GAP;
         if (w * h > MAX_PIXELS) {
-            throw new IllegalArgumentException("image grid " + png + " would be " + w + "×" + h
+            throw new IllegalArgumentException("image grid " + (png == null ? "" : png + " ") + "would be " + w + "×" + h
                     + " pixels, more than " + MAX_PIXELS + "; draw fewer images or a smaller scale");
         }
         BufferedImage img = new BufferedImage((int) w, (int) h,

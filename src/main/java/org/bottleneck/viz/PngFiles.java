@@ -11,6 +11,12 @@ import org.bottleneck.io.AtomicFile;
 
 /** Writes PNG bytes atomically (see {@link AtomicFile}), creating parent folders. */
 final class PngFiles {
+    static {
+        // By default ImageIO buffers a stream through a temporary file on disk: for in-memory PNGs
+        // (HTTP answers of a few KB) that file dominated the cost. Memory is the right cache here.
+        ImageIO.setUseCache(false);
+    }
+
     private PngFiles() {
     }
 
