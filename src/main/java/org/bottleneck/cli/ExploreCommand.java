@@ -77,6 +77,7 @@ public final class ExploreCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             server.close();
             explorer.close();
+            System.out.println("explore  stopped");
             stopped.countDown();
         }, "explore-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -292,6 +292,8 @@
       draw();
       describeModel();
       status(`${info.name}: ${pts.n} points`);
+      // For scripts and tests: where point i is drawn, in canvas pixels.
+      window.bottleneckExplorer = { screenOf: i => toScreen(pts.x[i], pts.y[i]), size: () => pts.n };
       document.body.dataset.ready = 'true';
     } catch (e) {
       status('cannot load the explorer: ' + e.message, true);
