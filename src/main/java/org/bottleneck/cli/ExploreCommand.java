@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.bottleneck.apps.explore.ExploreServer;
 import org.bottleneck.apps.explore.Explorer;
+import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Backends;
 import org.bottleneck.data.Dataset;
 import org.bottleneck.model.Model;
 import picocli.CommandLine.Command;
@@ -17,7 +19,10 @@ import picocli.CommandLine.Option;
                 + "reconstruction and nearest neighbours; pin two points for the interpolation between them; a decoded "
                 + "grid of the plane.",
                 "A code of more than 2 values is shown on the plane of its first two principal components. Served by the "
-                        + "JVM with every asset in the jar (works offline); Ctrl-C stops it."})
+                        + "JVM with every asset in the jar (works offline); Ctrl-C stops it.",
+                "On the CPU, OpenBLAS runs 1 thread unless --threads says otherwise: each worker decodes one point at a "
+                        + "time, and OpenBLAS's idle threads spin, starving the server's threads (a conv model's p99 under "
+                        + "8 clients: 73 ms with 2 threads, 19 ms with 1; BENCHMARKS.md)."})
 public final class ExploreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -43,6 +48,11 @@ public final class ExploreCommand implements Callable<Integer> {
             description = "Model copies decoding in parallel (0 = one per core). Default: ${DEFAULT-VALUE}.")
     int workers;
 
+    /** A backend for one worker: --threads 0 means 1 here (see the description). */
+    private Backend backend() {
+        return Backends.open(common.device, common.threads > 0 ? common.threads : 1);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!split.equals("test") && !split.equals("train")) {
@@ -60,12 +70,12 @@ public final class ExploreCommand implements Callable<Integer> {
                     + "the model. Use the default 127.0.0.1 unless you mean it.");
         }
         Dataset data;
-        try (var probe = common.backend(); Model model = ckpt.load(probe)) {
+        try (var probe = backend(); Model model = ckpt.load(probe)) {
             Dataset all = split.equals("train") ? ckpt.train(model, common.data) : ckpt.test(model, common.data);
             data = all.limit(points);
         }
         int n = workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
-        Explorer explorer = Explorer.open(ckpt.checkpoint, data, n, common::backend, System.out);
+        Explorer explorer = Explorer.open(ckpt.checkpoint, data, n, this::backend, System.out);
         ExploreServer server;
         try {
             server = ExploreServer.start(explorer, host, port, 4 * n + 4, System.err);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.bottleneck.apps.explore.ExploreServer;
 import org.bottleneck.apps.explore.Explorer;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.backend.Backends;
 import org.bottleneck.data.Mnist;
 import org.bottleneck.model.Checkpoint;
 import org.bottleneck.model.Model;
@@ -40,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * HTTP/1.1 keep-alive), answered by the explorer's server in this JVM with a PNG of the decoded
  * point, x and y drawn uniformly from [−3, 3]. The server holds {@code workers} model copies
  * (2 = this machine's cores) of the {@code model} preset with seeded random weights (seed 1; the
- * cost does not depend on their values), encoded over 1,000 MNIST test images. SampleTime
+ * cost does not depend on their values), encoded over 1,000 MNIST test images, on CPU backends
+ * with 1 OpenBLAS thread as {@code explore} opens them ({@code -Dbottleneck.threads=N} for N). SampleTime
  * reports p0.50 and p0.99; the client's own cost (the JDK HTTP client is not light) counts, as a
  * browser's would. {@code latency1} is the page (it keeps one decode in flight);
  * {@code latency8} is 8 such pages at once on 2 cores.
@@ -66,13 +68,18 @@ public class ExploreLoadBench {
         public void setUp() throws Exception {
             dir = Files.createTempDirectory("explore-bench");
             Path ckpt = dir.resolve(model + ".safetensors");
-            try (Backend be = BenchSupport.open("cpu"); Model m = new Model(be, Presets.get(model), 1)) {
+            try (Backend be = backend(); Model m = new Model(be, Presets.get(model), 1)) {
                 Checkpoint.save(ckpt, m, null, Map.of());
             }
             explorer = Explorer.open(ckpt, Mnist.load(BenchSupport.dataDir(), false).limit(1000), workers,
-                    () -> BenchSupport.open("cpu"), new PrintStream(OutputStream.nullOutputStream()));
+                    Server::backend, new PrintStream(OutputStream.nullOutputStream()));
             server = ExploreServer.start(explorer, "127.0.0.1", 0, 4 * workers + 4, System.err);
             base = "http://127.0.0.1:" + server.port() + "/api/decode?p=";
+        }
+
+        /** A CPU backend with 1 OpenBLAS thread unless -Dbottleneck.threads says otherwise, as `explore` runs. */
+        static Backend backend() {
+            return Backends.open("cpu", Integer.getInteger(BenchSupport.THREADS_PROPERTY, 1));
         }
 
         @TearDown(Level.Trial)

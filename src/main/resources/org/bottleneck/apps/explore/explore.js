@@ -255,13 +255,14 @@
     const rows = [['model', info.name], ['architecture', info.architecture],
       ['shapes', `${info.input_shape} → code ${info.code_size} → ${info.output_shape}`],
       ['kind', info.variational ? 'variational (the code is the mean)' : 'autoencoder'],
-      ['data', `${info.data} (${info.points} points)`], ['backend', info.backend], ['checkpoint', info.checkpoint]];
-    if (info.metrics) {
+      ['data', `${info.data} (${info.points} points)`]];
+    if (info.metrics) { // the test evaluation `train` reports, on the shown samples
       const m = info.metrics;
-      rows.push(['recon loss', m.recon.toFixed(3)]);
-      if (m.neg_elbo !== undefined) rows.push(['−ELBO', m.neg_elbo.toFixed(3)], ['KL', m.kl.toFixed(3)]);
+      rows.push(['loss', m.loss.toFixed(3)], ['recon', m.recon.toFixed(3)]);
+      if (m.neg_elbo !== undefined) rows.push(['KL', m.kl.toFixed(3)], ['−ELBO', m.neg_elbo.toFixed(3)]);
       rows.push(['MSE per value', m.mse_per_value.toExponential(3)]);
     }
+    rows.push(['checkpoint', info.checkpoint], ['backend', info.backend]);
     $('model').replaceChildren(...rows.flatMap(([k, v]) => {
       const dt = document.createElement('dt'), dd = document.createElement('dd');
       dt.textContent = k; dd.textContent = v;

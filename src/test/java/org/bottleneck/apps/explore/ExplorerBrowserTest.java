@@ -35,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The explorer page in a real browser: Debian's headless Chromium driven by Selenium through
  * {@code /usr/bin/chromedriver}, both named explicitly so Selenium downloads nothing. A
- * {@code vae2d} trained here for 3 short epochs (the page needs structure to show, not quality)
+ * {@code vae2d} trained here for 5 short epochs on 20,000 images (the page needs structure to show, not quality)
  * serves 2,000 test points. The test loads the page, checks every point was drawn, hovers two
  * empty places and checks the decoded image changed, hovers a sample for its panel, zooms and
  * resets, pins two points for the interpolation strip, toggles the grid, and saves a screenshot
@@ -65,8 +65,8 @@ class ExplorerBrowserTest {
         Assumptions.assumeTrue(present, "no " + CHROMIUM + " and " + DRIVER + " here: the browser test is skipped "
                 + "(apt-get install chromium chromium-driver to run it; CI does)");
         Path run = tmp.resolve("vae2d");
-        int code = Main.run("train", "--model", "vae2d", "--device", "cpu", "--data", "data/mnist", "--epochs", "3",
-                "--train-limit", "12000", "--test-limit", String.valueOf(POINTS), "--no-progress", "--out", run.toString());
+        int code = Main.run("train", "--model", "vae2d", "--device", "cpu", "--data", "data/mnist", "--epochs", "5",
+                "--train-limit", "20000", "--test-limit", String.valueOf(POINTS), "--no-progress", "--out", run.toString());
         assertEquals(0, code, "training the page's model");
         explorer = Explorer.open(run.resolve("best.safetensors"), Mnist.load(Path.of("data/mnist"), false).limit(POINTS), 2,
                 () -> Backends.open("cpu", 0), new PrintStream(OutputStream.nullOutputStream()));
@@ -76,7 +76,7 @@ class ExplorerBrowserTest {
         options.setBinary(CHROMIUM.toString());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1720,1050", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
+                "--window-size=1720,1250", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
