@@ -70,7 +70,7 @@ public final class ExploreApi {
         }
     }
 
-    /** Answers GET {@code route} (the path after /api/) with the raw (still %-encoded) query string, or null. */
+    /** Answers GET {@code route} (the path after /api/) given the raw (still %-encoded) query string, or null for none. */
     public Response handle(String route, String rawQuery) {
         try {
             Map<String, String> q = parse(rawQuery);

@@ -122,7 +122,12 @@
     const blob = await (await fetchOk(`/api/decode?p=${x},${y}`)).blob();
     const bitmap = await createImageBitmap(blob);
     dctx.imageSmoothingEnabled = false;
-    dctx.drawImage(bitmap, 0, 0, decoded.width, decoded.height);
+    dctx.fillStyle = '#000';
+    dctx.fillRect(0, 0, decoded.width, decoded.height);
+    // Keep the aspect: a table's heat strip is one row of cells, an image may not be square.
+    const s = Math.min(decoded.width / bitmap.width, decoded.height / bitmap.height);
+    const bw = bitmap.width * s, bh = bitmap.height * s;
+    dctx.drawImage(bitmap, (decoded.width - bw) / 2, (decoded.height - bh) / 2, bw, bh);
     decoded.dataset.decodes = ++decodes;
     $('coords').textContent = `x ${x.toFixed(3)}, y ${y.toFixed(3)}`;
   });
