@@ -147,6 +147,9 @@ final class Features implements Serializable {
                 if (v == null) {
                     throw new BadRow("vector column '" + columns[0] + "' is null");
                 }
+                if (v instanceof scala.collection.mutable.ArraySeq<?> seq && readArray(seq.array(), dst, offset)) {
+                    return; // Spark's own array behind the row: no per-element wrapper calls
+                }
                 List<?> list = row.getList(indices[0]);
                 if (list.size() != size) {
                     throw new BadRow("vector column '" + columns[0] + "' holds " + list.size() + " values, the model takes "
@@ -182,6 +185,36 @@ final class Features implements Serializable {
                 }
             }
         }
+    }
+
+    /** Copies a JVM array of D numbers; false when it is of a kind this does not read (then the List path does). */
+    private boolean readArray(Object array, float[] dst, int offset) {
+        int n = java.lang.reflect.Array.getLength(array);
+        if (n != size) {
+            throw new BadRow("vector column '" + columns[0] + "' holds " + n + " values, the model takes " + size);
+        }
+        if (array instanceof Object[] boxed) {
+            for (int j = 0; j < size; j++) {
+                if (!(boxed[j] instanceof Number num)) {
+                    throw new BadRow("vector column '" + columns[0] + "' is " + boxed[j] + " at position " + j);
+                }
+                dst[offset + j] = finite(num.doubleValue(), columns[0] + "[" + j + "]");
+            }
+            return true;
+        }
+        if (array instanceof float[] f) {
+            for (int j = 0; j < size; j++) {
+                dst[offset + j] = finite(f[j], columns[0] + "[" + j + "]");
+            }
+            return true;
+        }
+        if (array instanceof double[] dd) {
+            for (int j = 0; j < size; j++) {
+                dst[offset + j] = finite(dd[j], columns[0] + "[" + j + "]");
+            }
+            return true;
+        }
+        return false;
     }
 
     private static float finite(double v, String where) {
