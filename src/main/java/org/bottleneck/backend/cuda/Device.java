@@ -8,6 +8,12 @@ package org.bottleneck.backend.cuda;
  */
 interface Device extends AutoCloseable {
 
+    /**
+     * Makes this device's context current on the calling thread (the driver keeps one per
+     * thread); a no-op once closed. {@link BindingDevice} calls it before every other entry point.
+     */
+    void makeCurrent();
+
     /** One line: device name, memory, driver. */
     String describe();
 

@@ -27,8 +27,9 @@ import jcuda.runtime.cudaStream_t;
  * The real device: the driver API on the device's primary context (shared with cuBLAS, which
  * uses the runtime API), one non-blocking stream for everything, one cuMemAlloc per storage,
  * a 4 MiB pinned staging buffer for uploads and downloads, cuBLAS SGEMM on the stream, and the
- * kernel module loaded from the jar's fatbin (PTX as a fallback). Use it from one thread:
- * the context is made current on the thread that creates it.
+ * kernel module loaded from the jar's fatbin (PTX as a fallback). One thread at a time; the
+ * context is current on the thread that creates it, and {@link #makeCurrent()} makes it current
+ * on another ({@link BindingDevice} does before every call).
  */
 final class JCudaDevice implements Device {
     private static final int STAGING_FLOATS = 1 << 20;
@@ -123,6 +124,13 @@ final class JCudaDevice implements Device {
         throw new CudaException("kernel image not loadable on " + name + " (sm_" + ccMajor + ccMinor + ", driver "
                 + CudaProbe.driverVersion(version[0]) + "): fatbin " + CUresult.stringFor(rc) + ", " + ptxName + " "
                 + CUresult.stringFor(rcPtx) + " (the fatbin has SASS for sm_80/sm_90 only; its PTX needs a CUDA 13 driver)");
+    }
+
+    @Override
+    public void makeCurrent() {
+        if (!closed) {
+            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        }
     }
 
     @Override

@@ -19,6 +19,12 @@ import org.bottleneck.backend.cuda.KernelSignatures.Param;
  * order, grids, preconditions) runs unchanged, only the silicon is replaced. Addresses are
  * {@code id << 40 | byteOffset}. SGEMM is a naive column-major loop, so the backend's cuBLAS
  * argument mapping is checked too. Counts launches so tests can prove a kernel ran.
+ *
+ * <p>Like the driver, it keeps one current context per thread: every call but
+ * {@link #makeCurrent()} fails with an emulated {@code CUDA_ERROR_INVALID_CONTEXT} on a thread
+ * where this device's context is not current (the creating thread has it, as with the real
+ * device). {@link #failNextSynchronize} plants an asynchronous fault, reported by the next
+ * synchronize, as a faulting kernel's would be.
  */
 final class EmulatedDevice implements Device {
     private final Path dir;
@@ -26,9 +32,29 @@ final class EmulatedDevice implements Device {
     private long nextId = 1;
     private boolean closed;
     int launches;
+    /** Reported (and cleared) by the next {@link #synchronize()}; null for none. */
+    String failNextSynchronize;
+
+    /** The emulated driver's current context of each thread. */
+    private static final ThreadLocal<EmulatedDevice> CURRENT = new ThreadLocal<>();
 
     EmulatedDevice(Path dir) {
         this.dir = dir;
+        CURRENT.set(this);
+    }
+
+    @Override
+    public void makeCurrent() {
+        if (!closed) {
+            CURRENT.set(this);
+        }
+    }
+
+    private void requireCurrent(String op) {
+        if (CURRENT.get() != this) {
+            throw new CudaException(op + ": CUDA_ERROR_INVALID_CONTEXT (emulated): this device's context is not current on "
+                    + "thread '" + Thread.currentThread().getName() + "'");
+        }
     }
 
     private static long id(long address) {
@@ -54,6 +80,7 @@ final class EmulatedDevice implements Device {
 
     @Override
     public DeviceView allocate(CudaStorage owner, long bytes, String label) {
+        requireCurrent("allocate");
         long id = nextId++;
         memory.put(id, new byte[Math.toIntExact(Math.max(bytes, 4))]);
         return new DeviceView(owner, id << 40, 0, bytes / 4);
@@ -68,6 +95,7 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void upload(float[] src, int srcOffset, DeviceView dst, int count) {
+        requireCurrent("upload");
         ByteBuffer b = bytes(dst.address);
         for (int i = 0; i < count; i++) {
             b.putFloat(offset(dst.address) + 4 * i, src[srcOffset + i]);
@@ -76,6 +104,7 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void download(DeviceView src, float[] dst, int dstOffset, int count) {
+        requireCurrent("download");
         ByteBuffer b = bytes(src.address);
         for (int i = 0; i < count; i++) {
             dst[dstOffset + i] = b.getFloat(offset(src.address) + 4 * i);
@@ -84,11 +113,13 @@ final class EmulatedDevice implements Device {
 
     @Override
     public double downloadDouble(DeviceView src) {
+        requireCurrent("downloadDouble");
         return bytes(src.address).getDouble(offset(src.address));
     }
 
     @Override
     public void fill32(DeviceView dst, int bits, int count) {
+        requireCurrent("fill32");
         ByteBuffer b = bytes(dst.address);
         for (int i = 0; i < count; i++) {
             b.putInt(offset(dst.address) + 4 * i, bits);
@@ -104,6 +135,7 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void launch(Kernel kernel, int gridX, int gridY, int blockX, int blockY) {
+        requireCurrent("launch");
         Map<Long, Integer> buffers = new LinkedHashMap<>();
         List<String> args = new ArrayList<>();
         for (int i = 0; i < kernel.holders.length; i++) {
@@ -154,6 +186,7 @@ final class EmulatedDevice implements Device {
     public void sgemm(boolean transFirst, boolean transSecond, int m, int n, int k, float alpha,
                       DeviceView first, int ldFirst, DeviceView second, int ldSecond,
                       float beta, DeviceView c, int ldc) {
+        requireCurrent("sgemm");
         ByteBuffer f = bytes(first.address), s = bytes(second.address), cc = bytes(c.address);
         int fo = offset(first.address), so = offset(second.address), co = offset(c.address);
         for (int j = 0; j < n; j++) {
@@ -173,6 +206,12 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void synchronize() {
+        requireCurrent("synchronize");
+        if (failNextSynchronize != null) {
+            String fault = failNextSynchronize;
+            failNextSynchronize = null;
+            throw new CudaException("cuStreamSynchronize: " + fault);
+        }
     }
 
     @Override
