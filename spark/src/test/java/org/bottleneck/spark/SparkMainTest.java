@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spark-submit entry point run in this JVM's local session: encode a CSV to Parquet and a
- * folder of PNGs through {@code binaryFile}, score to CSV with a threshold, and the refusals (an
+ * The spark-submit entry point run in this JVM's local session: encode a CSV to Parquet, score
+ * that Parquet, encode a folder of PNGs through {@code binaryFile}, score to CSV with a
+ * threshold, and the refusals (an
  * existing output, a missing column, a bad option value: exit 1 with one line; a missing
  * required option: exit 2).
  */
@@ -110,6 +111,15 @@ class SparkMainTest {
         assertEquals(1, again.err().strip().lines().count(), "one line: " + again.err());
         assertEquals(0, run("encode", "-c", tableModel.toString(), "--input", csv.toString(), "--features", "a,b,c,d",
                 "--output", out.toString(), "--overwrite").code());
+
+        // Parquet in: the written table's own columns, scored.
+        Path scored = tmp.resolve("scored.parquet");
+        Result p = run("score", "-c", tableModel.toString(), "--input", out.toString(), "--features", "a,b,c,d",
+                "--output", scored.toString(), "--drop", "code");
+        assertEquals(0, p.code(), p.toString());
+        List<Row> back = spark.read().parquet(scored.toString()).collectAsList();
+        assertEquals(200, back.size());
+        assertEquals(List.of("id", "a", "b", "c", "d", "score", "anomalous"), List.of(back.get(0).schema().fieldNames()));
     }
 
     @Test
