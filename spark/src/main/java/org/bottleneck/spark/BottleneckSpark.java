@@ -42,6 +42,9 @@ import org.bottleneck.model.Safetensors;
  * through Spark's output committer holds every row exactly once.
  */
 public final class BottleneckSpark {
+    /** Most values a task's batch may hold (rows × D): 256 Mi floats, 1 GiB. */
+    static final long MAX_BATCH_VALUES = 1L << 28;
+
     private BottleneckSpark() {
     }
 
@@ -146,6 +149,13 @@ public final class BottleneckSpark {
         Architecture arch = Checkpoint.architecture(checkpoint, c);
         StructType schema = input.schema();
         Features features = Features.resolve(schema, o.featureColumns, o.vectorColumn, o.imageColumn, arch.inputShape());
+        if ((long) o.batch * features.size() > MAX_BATCH_VALUES) {
+            throw new IllegalArgumentException("batch of " + o.batch + " rows × " + features.size() + " values is more than "
+                    + MAX_BATCH_VALUES + " values per task; use a smaller batch");
+        }
+        if (o.key != null) {
+            Features.index(schema, o.key); // fails with the columns when absent
+        }
         String scoreId = null;
         Double threshold = o.threshold;
         if (!encode) {
@@ -153,6 +163,9 @@ public final class BottleneckSpark {
             AnomalyScore s = o.score != null ? AnomalyScore.parse(o.score) : det != null ? det.primary() : AnomalyScore.RECON;
             if (!s.supports(arch)) {
                 throw new IllegalArgumentException("score '" + s.id() + "' does not apply to model '" + arch.name() + "'");
+            }
+            if (s == AnomalyScore.RECON_PROB && o.draws < 1) {
+                throw new IllegalArgumentException("the reconstruction probability needs draws ≥ 1, got " + o.draws);
             }
             if (s == AnomalyScore.MAHALANOBIS && (det == null || det.gaussian() == null)) {
                 throw new IllegalArgumentException("the mahalanobis score needs a checkpoint written by `anomaly`; "
@@ -175,10 +188,6 @@ public final class BottleneckSpark {
         boolean standardize = features.kind() != Features.Kind.IMAGE;
         Job job = new Job(encode, fileName, sha, features, standardize, o.batch, o.device, arch.latentDim(), o.codeColumns,
                 scoreId, threshold, o.draws, o.errorColumn, o.key);
-        if (o.key != null && Arrays.asList(schema.fieldNames()).indexOf(o.key) < 0) {
-            throw new IllegalArgumentException("no key column '" + o.key + "' in the table; it has "
-                    + Arrays.toString(schema.fieldNames()));
-        }
         return input.mapPartitions(new PartitionScorer(job), Encoders.row(out));
     }
 
@@ -201,11 +210,11 @@ public final class BottleneckSpark {
         }
         List<String> names = new ArrayList<>();
         for (StructField s : f) {
-            if (names.contains(s.name())) {
+            if (names.contains(s.name().toLowerCase(java.util.Locale.ROOT))) { // Spark resolves names ignoring case
                 throw new IllegalArgumentException("the input already has a column '" + s.name() + "', which the output adds; "
                         + "rename it first");
             }
-            names.add(s.name());
+            names.add(s.name().toLowerCase(java.util.Locale.ROOT));
         }
         return DataTypes.createStructType(f);
     }
@@ -217,8 +226,12 @@ public final class BottleneckSpark {
             Path target = dir.resolve(name);
             if (!Files.exists(target)) {
                 Path tmp = Files.createTempFile(dir, name, ".part");
-                Files.copy(checkpoint, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.copy(checkpoint, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp); // gone after the move; left only by a failed copy
+                }
             }
             return target;
         } catch (IOException e) {

@@ -19,8 +19,9 @@ import org.bottleneck.model.Safetensors;
 /**
  * The models of one executor JVM: a checkpoint is loaded once per JVM, whatever the number of
  * tasks and stages that use it, into a {@link CodecPool} of one model copy per task slot, keyed by
- * the SHA-256 of its bytes (so two jobs with the same weights share it, and a changed file under
- * the same name does not). Concurrent tasks of the JVM borrow copies from the pool, one batch at
+ * the SHA-256 of its bytes and the device asked for (so two jobs with the same weights share it,
+ * and a changed file under the same name does not). OpenBLAS's thread count is per process: the
+ * first load in a JVM sets it, later ones get that count. Concurrent tasks of the JVM borrow copies from the pool, one batch at
  * a time. What is per JVM: the weights (one read), the pool; per task: nothing but its batch
  * buffers. The pool lives as long as the JVM; a shutdown hook frees it.
  *
@@ -32,7 +33,7 @@ final class ExecutorModels {
     record Loaded(CodecPool pool, Standardization standardization, Detector detector) {
     }
 
-    private static final ConcurrentHashMap<String, Loaded> BY_SHA = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Loaded> BY_SHA = new ConcurrentHashMap<>(); // "sha256/device" →
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> BY_SHA.values().forEach(l -> l.pool().close()),
@@ -48,7 +49,9 @@ final class ExecutorModels {
      * threads (OpenBLAS's count is per process: the first load in a JVM sets it).
      */
     static Loaded get(String sha256, Path file, int slots, String device, int blasThreads) {
-        return BY_SHA.computeIfAbsent(sha256, sha -> {
+        // Keyed by device too: a later job asking for cuda must not get the cpu copies of an earlier one.
+        return BY_SHA.computeIfAbsent(sha256 + "/" + device, key -> {
+            String sha = sha256;
             String got = sha256(file);
             if (!got.equals(sha)) {
                 throw new IllegalStateException("checkpoint " + file + " on this executor has SHA-256 " + got

@@ -112,11 +112,25 @@ final class Features implements Serializable {
         return new Features(Kind.COLUMNS, featureColumns.toArray(String[]::new), idx, null, d);
     }
 
-    private static int index(StructType schema, String name) {
+    /** The column named exactly so, else the one column whose name matches ignoring case (Spark's default resolution). */
+    static int index(StructType schema, String name) {
+        int loose = -1, matches = 0;
         for (int i = 0; i < schema.fields().length; i++) {
-            if (schema.fields()[i].name().equals(name)) {
+            String f = schema.fields()[i].name();
+            if (f.equals(name)) {
                 return i;
             }
+            if (f.equalsIgnoreCase(name)) {
+                loose = i;
+                matches++;
+            }
+        }
+        if (matches == 1) {
+            return loose;
+        }
+        if (matches > 1) {
+            throw new IllegalArgumentException("column '" + name + "' matches " + matches + " columns ignoring case in "
+                    + Arrays.toString(schema.fieldNames()) + "; name it exactly");
         }
         throw new IllegalArgumentException("no column '" + name + "' in the table; it has " + Arrays.toString(schema.fieldNames()));
     }
@@ -169,8 +183,8 @@ final class Features implements Serializable {
                     throw new BadRow("image column '" + columns[0] + "' is null");
                 }
                 DecodedImage img;
-                try {
-                    img = ImageDecoder.decode(columns[0], bytes, chw[0]);
+                try { // at most the model's pixels: a huge image is refused before it is decoded
+                    img = ImageDecoder.decode(columns[0], bytes, chw[0], (long) chw[1] * chw[2]);
                 } catch (RuntimeException e) {
                     throw new BadRow("image column '" + columns[0] + "' does not decode (" + bytes.length + " bytes): "
                             + e.getMessage());

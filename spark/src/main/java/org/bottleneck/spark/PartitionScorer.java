@@ -26,7 +26,9 @@ import org.bottleneck.model.Model;
  * plus the code (or the score and flag), and an {@code error} column when asked. Rows keep their
  * order. Codes are {@code Codec.encode} of each batch and scores {@code ModelScores.of} of each
  * batch: exactly what a single JVM computes on the same batches (float results depend on a row's
- * position within a GEMM's batch by a rounding, ≤ 1e-7 relative).
+ * position within a GEMM's batch by a rounding, ≤ 1e-7 relative). The one random score,
+ * {@code recon-prob}, draws its noise by position in the batch too, so it changes with the batching
+ * (partitions, {@code batch}, rows left out as bad) by its Monte Carlo error, not just a rounding.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final Job job;

@@ -363,6 +363,20 @@ class BottleneckSparkTest {
         IllegalArgumentException notArray = assertThrows(IllegalArgumentException.class, () -> BottleneckSpark.encode(in,
                 tableFile, BottleneckSpark.options().vector("f0")));
         assertTrue(notArray.getMessage().contains("array of numbers"), notArray.getMessage());
+        Dataset<Row> px = imageRows(10);
+        IllegalArgumentException draws = assertThrows(IllegalArgumentException.class, () -> BottleneckSpark.score(px,
+                vaeFile, BottleneckSpark.options().vector("pixels").score("recon-prob").draws(0)));
+        assertTrue(draws.getMessage().contains("draws ≥ 1"), draws.getMessage());
+        IllegalArgumentException key = assertThrows(IllegalArgumentException.class, () -> BottleneckSpark.encode(px,
+                vaeFile, BottleneckSpark.options().vector("pixels").key("row_id")));
+        assertTrue(key.getMessage().contains("no column 'row_id'"), key.getMessage());
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> BottleneckSpark.encode(px,
+                vaeFile, BottleneckSpark.options().vector("pixels").batch(3_000_000)));
+        assertTrue(batch.getMessage().contains("3000000 rows × 784"), batch.getMessage());
+        IllegalArgumentException clash = assertThrows(IllegalArgumentException.class, () -> BottleneckSpark.encode(
+                px.withColumnRenamed("part", "CODE"), vaeFile, BottleneckSpark.options().vector("PIXELS")));
+        assertTrue(clash.getMessage().contains("'code'"), "a column differing only in case clashes: " + clash.getMessage());
+        assertEquals(before, JOBS.get(), "no job ran for any of these");
     }
 
     /** Five rows: id 3 holds 3 values instead of 784, id 4 a NaN. */

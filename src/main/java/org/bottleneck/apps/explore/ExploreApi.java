@@ -27,7 +27,8 @@ import java.util.Set;
  * </pre>
  * A bad request answers 400 with {@code {"error": "..."}} naming the parameter and the value;
  * an unknown route 404; an overloaded pool 503. Numbers must be finite; indices in range;
- * N, S and K within {@link LatentMap}'s maxima.
+ * N, S and K within the maxima {@code /api/info} lists (N ≤ 32, S ≤ 64, K ≤ 50, and smaller for
+ * large outputs, so one request decodes at most {@link Explorer#DECODE_BUDGET} values).
  */
 public final class ExploreApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,11 +103,11 @@ public final class ExploreApi {
                 }
                 case "grid" -> {
                     allow(q, "n");
-                    yield Response.png(explorer.grid(integer(q, "n", 12, 1, LatentMap.MAX_GRID)));
+                    yield Response.png(explorer.grid(integer(q, "n", 12, 1, explorer.maxGridSide())));
                 }
                 case "interpolate" -> {
                     allow(q, "a", "b", "steps");
-                    int steps = integer(q, "steps", 10, 2, LatentMap.MAX_STEPS);
+                    int steps = integer(q, "steps", 10, 2, explorer.maxSteps());
                     yield Response.png(explorer.interpolate(end(q, "a"), end(q, "b"), steps));
                 }
                 default -> Response.error(404, "no API route '/api/" + route + "'; routes: info, points, decode, image, "

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ExploreApi}, and a fixed set of page assets, bundled in the jar, is served by exact name
  * — no request path is ever resolved against a folder, so nothing outside the bundle can be
  * reached however the path is spelled ({@code ..}, %-escapes, backslashes all answer 404). Only
- * GET (and HEAD) are served; errors are JSON {@code {"error": …}} and never carry a stack trace
+ * GET (and HEAD) are served, for a Host header naming loopback or the --host given (403 otherwise:
+ * see {@link #acceptedHosts}); errors are JSON {@code {"error": …}} and never carry a stack trace
  * (an unexpected failure is logged here and answered 500). Requests run on a fixed pool of
  * handler threads; the codec work inside is bounded by {@link Explorer}. {@link #close()} stops
  * accepting, lets running exchanges finish for up to a second, and frees the pool.
@@ -42,6 +43,7 @@ public final class ExploreServer implements AutoCloseable {
     }
 
     private final HttpServer http;
+    private final java.util.Set<String> hosts; // Host header names accepted; null = any (bound to all interfaces)
     private final ExecutorService handlers;
     private final ExploreApi api;
     private final Map<String, byte[]> assets;
@@ -49,9 +51,10 @@ public final class ExploreServer implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private boolean closed;
 
-    private ExploreServer(HttpServer http, ExecutorService handlers, ExploreApi api, Map<String, byte[]> assets,
-                          PrintStream log) {
+    private ExploreServer(HttpServer http, java.util.Set<String> hosts, ExecutorService handlers, ExploreApi api,
+                          Map<String, byte[]> assets, PrintStream log) {
         this.http = http;
+        this.hosts = hosts;
         this.handlers = handlers;
         this.api = api;
         this.assets = assets;
@@ -87,11 +90,45 @@ public final class ExploreServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ExploreServer s = new ExploreServer(http, pool, new ExploreApi(explorer), Map.copyOf(assets), log);
+        ExploreServer s = new ExploreServer(http, acceptedHosts(host), pool, new ExploreApi(explorer), Map.copyOf(assets), log);
         http.createContext("/", s::exchange);
         http.setExecutor(pool);
         http.start();
         return s;
+    }
+
+    /**
+     * The names a browser may use in the Host header. Loopback always; the --host given too.
+     * Anything else is refused (403): a page on another site that rebinds its own name to
+     * 127.0.0.1 (DNS rebinding) would otherwise read the explorer as its own origin. Bound to
+     * all interfaces (0.0.0.0, ::), the machine's names are unknown and any Host is accepted.
+     */
+    static java.util.Set<String> acceptedHosts(String host) {
+        try {
+            if (java.net.InetAddress.getByName(host).isAnyLocalAddress()) {
+                return null;
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--host '" + host + "' does not resolve: " + e.getMessage());
+        }
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of("localhost", "127.0.0.1", "[::1]"));
+        names.add(h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h); // an IPv6 literal comes bracketed in Host
+        return java.util.Set.copyOf(names);
+    }
+
+    /** Whether a Host header ("name" or "name:port") names this server. */
+    private boolean hostAccepted(String header) {
+        if (hosts == null) {
+            return true;
+        }
+        if (header == null) {
+            return false;
+        }
+        String h = header.trim().toLowerCase(java.util.Locale.ROOT);
+        int colon = h.startsWith("[") ? h.indexOf("]:") + 1 : h.lastIndexOf(':');
+        String name = colon > 0 ? h.substring(0, colon) : h;
+        return hosts.contains(name);
     }
 
     private static byte[] resource(String name) {
@@ -136,6 +173,10 @@ public final class ExploreServer implements AutoCloseable {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             ex.getResponseHeaders().set("Allow", "GET, HEAD");
             return ExploreApi.Response.error(405, "method " + method + " is not allowed; the explorer serves GET");
+        }
+        if (!hostAccepted(ex.getRequestHeaders().getFirst("Host"))) {
+            return ExploreApi.Response.error(403, "this explorer answers requests for localhost or the --host it was given, "
+                    + "not for Host '" + String.valueOf(ex.getRequestHeaders().getFirst("Host")) + "'");
         }
         String path = ex.getRequestURI().getRawPath();
         if (path.startsWith("/api/")) {

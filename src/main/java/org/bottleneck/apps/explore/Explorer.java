@@ -34,6 +34,8 @@ import org.bottleneck.viz.ImageGrid;
 public final class Explorer implements AutoCloseable {
     /** Longest wait for a free codec before a request is refused as overloaded. */
     public static final long WAIT_MS = 1000;
+    /** Most output values one grid or interpolation request may decode (16 MiB of floats). */
+    static final long DECODE_BUDGET = 4L << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -158,13 +160,33 @@ public final class Explorer implements AutoCloseable {
         info.put("input_drawn_as", in.kind());
         info.put("output_drawn_as", out.kind());
         ObjectNode limits = info.putObject("limits");
-        limits.put("grid", LatentMap.MAX_GRID);
-        limits.put("steps", LatentMap.MAX_STEPS);
-        limits.put("neighbours", LatentMap.MAX_NEIGHBOURS);
+        limits.put("grid", maxGridSide(model.outputSize()));
+        limits.put("steps", maxSteps(model.outputSize()));
+        limits.put("neighbours", Math.min(LatentMap.MAX_NEIGHBOURS, points.size() - 1));
     }
 
     public LatentMap map() {
         return map;
+    }
+
+    /** Largest grid side for outputs of {@code out} values: side² · out within {@link #DECODE_BUDGET}, at most {@link LatentMap#MAX_GRID}. */
+    static int maxGridSide(int out) {
+        return (int) Math.max(1, Math.min(LatentMap.MAX_GRID, (long) Math.sqrt((double) DECODE_BUDGET / out)));
+    }
+
+    /** Most interpolation steps for outputs of {@code out} values, likewise (at least 2). */
+    static int maxSteps(int out) {
+        return (int) Math.max(2, Math.min(LatentMap.MAX_STEPS, DECODE_BUDGET / out));
+    }
+
+    /** This model's largest grid side (see {@link #maxGridSide}). */
+    public int maxGridSide() {
+        return info.get("limits").get("grid").asInt();
+    }
+
+    /** This model's most interpolation steps. */
+    public int maxSteps() {
+        return info.get("limits").get("steps").asInt();
     }
 
     /** The pool itself, for tests that hold its codecs. */
@@ -243,18 +265,26 @@ public final class Explorer implements AutoCloseable {
         return png(outRaster, y, 1, 1);
     }
 
-    /** PNG of the side×side decoded grid of the plane (see {@link LatentMap#gridCodes}), 1-pixel gaps. */
+    /**
+     * PNG of the side×side decoded grid of the plane (see {@link LatentMap#gridCodes}), 1-pixel
+     * gaps; side at most {@link #maxGridSide()}. Drawn while the codec is held, so the admission
+     * bound also bounds the memory of requests in flight.
+     */
     public byte[] grid(int side) {
+        if (side > maxGridSide()) {
+            throw new IllegalArgumentException("grid side must be in 1.." + maxGridSide() + " for this model, got " + side);
+        }
         LatentMap.Grid g = map.gridCodes(side);
-        float[] y = onCodec(c -> c.decode(g.codes(), side * side));
-        return png(outRaster, y, side * side, side);
+        return onCodec(c -> png(outRaster, c.decode(g.codes(), side * side), side * side, side));
     }
 
-    /** PNG strip of {@code steps} decodes from code a to code b, left to right. */
+    /** PNG strip of {@code steps} decodes from code a to code b, left to right; steps at most {@link #maxSteps()}. */
     public byte[] interpolate(float[] a, float[] b, int steps) {
+        if (steps > maxSteps()) {
+            throw new IllegalArgumentException("steps must be in 2.." + maxSteps() + " for this model, got " + steps);
+        }
         float[] codes = map.interpolate(a, b, steps);
-        float[] y = onCodec(c -> c.decode(codes, steps));
-        return png(outRaster, y, steps, steps);
+        return onCodec(c -> png(outRaster, c.decode(codes, steps), steps, steps));
     }
 
     private static byte[] png(SampleRaster r, float[] outputs, int count, int columns) {

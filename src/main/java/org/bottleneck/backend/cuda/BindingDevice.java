@@ -98,7 +98,7 @@ final class BindingDevice implements Device {
                 inner.synchronize();
             } catch (RuntimeException e) {
                 throw new CudaException("kernel " + kernel.signature.name() + " failed (grid " + gridX + "×" + gridY
-                        + ", block " + blockX + "×" + blockY + ", arguments " + arguments(kernel) + "): " + e.getMessage());
+                        + ", block " + blockX + "×" + blockY + ", arguments " + arguments(kernel) + "): " + e.getMessage(), e);
             }
         }
     }
@@ -129,7 +129,7 @@ final class BindingDevice implements Device {
                 inner.synchronize();
             } catch (RuntimeException e) {
                 throw new CudaException("cublasSgemm failed (m " + m + ", n " + n + ", k " + k + ", lda " + ldFirst
-                        + ", ldb " + ldSecond + ", ldc " + ldc + "): " + e.getMessage());
+                        + ", ldb " + ldSecond + ", ldc " + ldc + "): " + e.getMessage(), e);
             }
         }
     }
@@ -140,9 +140,13 @@ final class BindingDevice implements Device {
         inner.synchronize();
     }
 
+    /** Closes the device even when its context can no longer be made current (after a driver error). */
     @Override
     public void close() {
-        inner.makeCurrent();
-        inner.close();
+        try {
+            inner.makeCurrent();
+        } finally {
+            inner.close();
+        }
     }
 }

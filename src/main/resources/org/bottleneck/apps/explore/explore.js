@@ -14,7 +14,7 @@
   const plane = $('plane'), ctx = plane.getContext('2d');
   const decoded = $('decoded'), dctx = decoded.getContext('2d');
   let info = null, pts = null, view = null;
-  let hovered = -1, pins = [], drag = null, decodes = 0;
+  let hovered = -1, pins = [], drag = null, decodes = 0, ready = 'loading…';
 
   function status(message, error) {
     $('status').textContent = message;
@@ -44,7 +44,10 @@
         while (next) {
           const { arg: a } = next;
           next = null;
-          try { await task(a); } catch (e) { status(e.message, true); }
+          try {
+            await task(a);
+            if ($('status').classList.contains('error')) status(ready); // a passing 503 must not stay red
+          } catch (e) { status(e.message, true); }
         }
         busy = false;
       })();
@@ -134,7 +137,7 @@
 
   const showPoint = latest(async i => {
     const [image, recon, near] = await Promise.all([imageUrl(`/api/image?i=${i}`),
-      imageUrl(`/api/reconstruct?i=${i}`), json(`/api/neighbours?i=${i}&k=${NEIGHBOURS}`)]);
+      imageUrl(`/api/reconstruct?i=${i}`), json(`/api/neighbours?i=${i}&k=${Math.min(NEIGHBOURS, pts.n - 1)}`)]);
     $('point-panel').hidden = false;
     $('point-index').textContent = '#' + i;
     setLabel($('point-label'), near.label);
@@ -176,9 +179,9 @@
 
   const interpolate = latest(async ([a, b]) => {
     const end = p => encodeURIComponent(p.i >= 0 ? '#' + p.i : `${p.x},${p.y}`);
-    const strip = $('strip');
-    swapSrc(strip, await imageUrl(`/api/interpolate?a=${end(a)}&b=${end(b)}&steps=${STEPS}`));
-    strip.dataset.steps = STEPS;
+    const strip = $('strip'), steps = Math.min(STEPS, info.limits.steps);
+    swapSrc(strip, await imageUrl(`/api/interpolate?a=${end(a)}&b=${end(b)}&steps=${steps}`));
+    strip.dataset.steps = steps;
   });
 
   function showPins() {
@@ -211,6 +214,7 @@
   const local = e => { const r = plane.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
 
   plane.addEventListener('mousemove', e => {
+    if (!view) return; // nothing loaded yet
     const [sx, sy] = local(e);
     if (drag) {
       const dx = sx - drag.sx, dy = sy - drag.sy;
@@ -231,6 +235,7 @@
     decodeAt(toPlane(sx, sy));
   });
   plane.addEventListener('mousedown', e => {
+    if (!view) return; // nothing loaded yet
     const [sx, sy] = local(e);
     drag = { sx, sy, cx: view.cx, cy: view.cy, moved: false };
   });
@@ -242,6 +247,7 @@
   });
   plane.addEventListener('mouseleave', () => { if (hovered >= 0) { hovered = -1; draw(); } });
   plane.addEventListener('wheel', e => {
+    if (!view) return; // nothing loaded yet
     e.preventDefault();
     const [sx, sy] = local(e);
     const [px, py] = toPlane(sx, sy);
@@ -297,7 +303,8 @@
       fit();
       draw();
       describeModel();
-      status(`${info.name}: ${pts.n} points`);
+      ready = `${info.name}: ${pts.n} points`;
+      status(ready);
       // For scripts and tests: where point i is drawn, in canvas pixels.
       window.bottleneckExplorer = { screenOf: i => toScreen(pts.x[i], pts.y[i]), size: () => pts.n };
       document.body.dataset.ready = 'true';

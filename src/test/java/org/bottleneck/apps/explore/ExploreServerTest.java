@@ -335,9 +335,13 @@ class ExploreServerTest {
 
     /** GET with a raw request line (java.net.URI refuses a bad %-escape before it is sent): status, type, body. */
     static Answer raw(String pathAndQuery) throws IOException {
+        return raw(pathAndQuery, "127.0.0.1");
+    }
+
+    static Answer raw(String pathAndQuery, String host) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             byte[] all = s.getInputStream().readAllBytes();
             String head = new String(all, StandardCharsets.ISO_8859_1);
@@ -368,6 +372,18 @@ class ExploreServerTest {
         }
         assertTrue(a.status() == 404 || a.status() == 400, path + " → " + a.status());
         assertFalse(a.text().contains("<artifactId>") || a.text().contains("root:"), path + " leaked a file");
+    }
+
+    /** DNS rebinding: a page whose own name resolves to 127.0.0.1 sends its name as Host. */
+    @Test
+    void aHostOtherThanLoopbackIsRefused() throws Exception {
+        Answer evil = raw("/api/info", "attacker.example:" + server.port());
+        assertEquals(403, evil.status(), evil.text());
+        assertTrue(evil.json().get("error").asText().contains("attacker.example"), evil.text());
+        assertEquals(403, raw("/", "attacker.example").status(), "the page too");
+        for (String ok : new String[] {"localhost:" + server.port(), "127.0.0.1", "[::1]:" + server.port(), "LOCALHOST"}) {
+            assertEquals(200, raw("/api/info", ok).status(), ok);
+        }
     }
 
     @Test

@@ -116,6 +116,17 @@ class ExplorerDataShapesTest {
     }
 
     @Test
+    void largeOutputsGetSmallerGridsAndStrips() {
+        // side² · out ≤ 4 Mi values: MNIST keeps 32; 3×256×256 gets floor(√(4194304 / 196608)) = 4.
+        assertEquals(32, Explorer.maxGridSide(784));
+        assertEquals(4, Explorer.maxGridSide(3 * 256 * 256));
+        assertEquals(64, Explorer.maxSteps(784));
+        assertEquals(21, Explorer.maxSteps(3 * 256 * 256));
+        assertEquals(1, Explorer.maxGridSide(Integer.MAX_VALUE));
+        assertEquals(2, Explorer.maxSteps(Integer.MAX_VALUE));
+    }
+
+    @Test
     void aModelThatDoesNotTakeTheDataIsRefusedWithBothShapes() {
         Dataset small = ArrayDataset.of("small", Shape.of(5), new float[5 * 10], null, List.of(), true);
         Path ckpt = tmp.resolve("vae.safetensors");

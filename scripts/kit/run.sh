@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The GPU check in one call, on a machine with neither Maven nor a JDK (the device kit's script;
+# scripts/device-kit.sh builds the kit around it). Run from the repository root:
+#   target/device-kit/run.sh              on a GPU machine: the full check
+#   target/device-kit/run.sh --rehearse   anywhere: everything but the device (CI runs this)
+# Phases, each bounded in time: unpack the kit; the machine (nvidia-smi, driver, CUDA libraries
+# found, Java); `info`; the GPU test suite (JUnit tag "gpu", with -Dbottleneck.cuda.sync=true so a
+# failing kernel is named); the GPU benchmarks (`bench` on cuda and cpu). Everything goes to
+# $OUT/kit.log and a summary to $OUT/kit.json ($OUT defaults to target/device-kit-out).
+# Exit 0 when every phase passed (in a rehearsal: when everything but the device worked).
+set -uo pipefail
+kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${OUT:-target/device-kit-out}"
+mkdir -p "$out"
+log="$out/kit.log"
+: > "$log"
+rehearse=0
+[[ "${1:-}" == "--rehearse" ]] && rehearse=1
+start=$(date +%s)
+declare -A took status
+say() { echo "$*" | tee -a "$log"; }
+phase() { # name, timeout (s), command...
+  local name=$1 limit=$2; shift 2
+  local t=$(date +%s)
+  say "=== $name"
+  timeout "$limit" bash -c "$*" >> "$log" 2>&1 # a bash -c, so the phases may be this file's functions (exported)
+  local rc=$?
+  took[$name]=$(( $(date +%s) - t ))
+  status[$name]=$rc
+  say "=== $name: exit $rc in ${took[$name]} s"
+  return $rc
+}
+
+unpack() {
+  local dir=${KIT_WORK:-/tmp/bottleneck-kit}
+  rm -rf "$dir" && mkdir -p "$dir"
+  xz -dc "$kit/runtime.txz" | tar xf - -C "$dir" && xz -dc "$kit/app.txz" | tar xf - -C "$dir"
+}
+export kit out
+export -f unpack
+phase unpack 120 unpack
+work=${KIT_WORK:-/tmp/bottleneck-kit}
+java="$work/runtime/bin/java"
+cp="$work/app/classes"
+export work java cp
+
+machine() {
+  cat "$kit/kit.txt"
+  "$java" -version 2>&1
+  if command -v nvidia-smi >/dev/null && nvidia-smi -L; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv
+  else
+    echo "no GPU visible (nvidia-smi absent or failing)"
+  fi
+  echo "CUDA libraries the loader can see:"
+  ldconfig -p 2>/dev/null | grep -E 'libcuda\.so|libcublas(Lt)?\.so|libcudnn\.so' || echo "  none in the ldconfig cache"
+  echo "cuBLAS/cuDNN elsewhere (pip wheels, /usr/local/cuda*):"
+  find / -xdev \( -name 'libcublas.so*' -o -name 'libcudnn.so*' \) 2>/dev/null | grep -v '^/proc' | head -20 || true
+}
+export -f machine
+phase machine 60 machine
+gpu=0
+command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && gpu=1
+[[ $rehearse == 1 ]] && gpu=0
+say "mode: $([[ $gpu == 1 ]] && echo gpu || echo "rehearsal (no device touched)")"
+export gpu
+
+phase info 60 '"$java" -cp "$cp" org.bottleneck.cli.Main info'
+
+suite() {
+  "$java" -Dbottleneck.cuda.sync=true -Xmx8g -jar "$work/app/junit-console.jar" execute \
+      --class-path "$cp:$work/app/test-classes" --include-tag gpu --scan-class-path "$work/app/test-classes" \
+      --details=tree --disable-banner --reports-dir "$out/junit" 2>&1
+  local rc=$?
+  local skipped
+  skipped=$(grep -ho 'skipped="[0-9]*"' "$out"/junit/*.xml 2>/dev/null | grep -o '[0-9]*' | awk '{s += $1} END {print s + 0}')
+  echo "gpu suite: skipped ${skipped:-?}"
+  if [[ $gpu == 1 && ${skipped:-1} != 0 ]]; then
+    echo "gpu suite: tests were skipped on a GPU machine: the CUDA backend did not start (reasons above)"
+    return 1
+  fi
+  return $rc
+}
+export -f suite
+phase gpu-suite 360 suite
+
+bench() {
+  if [[ $gpu == 1 ]]; then
+    for device in cuda cpu; do
+      "$java" -cp "$cp" org.bottleneck.cli.Main bench --device "$device" --models ae,vae,convae --batches 128,1024 \
+          --steps 200 --warmup 50 --data data/mnist || return 1
+    done
+  else # the same command on the CPU, tiny: proves it runs from the kit
+    "$java" -cp "$cp" org.bottleneck.cli.Main bench --device cpu --models ae --batches 32 --steps 5 --warmup 1 --data data/mnist
+  fi
+}
+export -f bench
+phase bench 240 bench
+
+total=$(( $(date +%s) - start ))
+kit_bytes=$(du -cb "$kit"/runtime.txz "$kit"/app.txz | tail -1 | cut -f1)
+failed=0
+kit_mib=$(awk -v b="$kit_bytes" 'BEGIN {printf "%.1f", b / 1048576}')
+json="{\"mode\": \"$([[ $gpu == 1 ]] && echo gpu || echo rehearsal)\", \"kit_mib\": $kit_mib, \"seconds\": $total, \"phases\": {"
+sep=""
+for p in unpack machine info gpu-suite bench; do
+  json+="$sep\"$p\": {\"exit\": ${status[$p]:-null}, \"seconds\": ${took[$p]:-null}}"
+  sep=", "
+  [[ "${status[$p]:-1}" != 0 ]] && failed=1
+done
+json+="}}"
+echo "$json" > "$out/kit.json"
+say "kit: $kit_mib MiB, $total s in all; summary in $out/kit.json"
+say "$json"
+exit $failed
