@@ -51,6 +51,11 @@ public final class Backends {
      * One line for {@code info}: "available: 1 CUDA device, driver 12.4" or
      * "unavailable: no CUDA driver (libcuda.so.1 not found)".
      */
+    /** The jar's CUDA kernels: toolchain and the driver they need (see CudaProbe#kernels). */
+    public static String cudaKernels() {
+        return CudaProbe.kernels();
+    }
+
     public static String cudaStatus() {
         CudaProbe.Status status = CudaProbe.status();
         return (status.usable() ? "available: " : "unavailable: ") + status.reason();

@@ -17,6 +17,7 @@ public final class InfoCommand implements Callable<Integer> {
         System.out.println("java      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("cores     " + Runtime.getRuntime().availableProcessors());
         System.out.println("cuda      " + Backends.cudaStatus());
+        System.out.println("kernels   " + Backends.cudaKernels());
         try (Backend backend = common.backend()) {
             System.out.println("backend   " + backend.describe() + "  (--device " + common.device + ")");
         }

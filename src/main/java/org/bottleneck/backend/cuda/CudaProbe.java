@@ -66,6 +66,12 @@ public final class CudaProbe {
                 + ", driver " + driverVersion(version[0]));
     }
 
+    /** What built this jar's kernels and the oldest driver that can JIT them, or why there are none. */
+    public static String kernels() {
+        KernelImages.Toolchain t = KernelImages.toolchain();
+        return t == null ? "none: the jar was built without nvcc (CPU only)" : t.describe();
+    }
+
     static String driverVersion(int v) {
         return v / 1000 + "." + (v % 1000) / 10;
     }

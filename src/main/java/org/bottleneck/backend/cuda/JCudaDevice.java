@@ -121,9 +121,12 @@ final class JCudaDevice implements Device {
         }
         int[] version = {0};
         JCudaDriver.cuDriverGetVersion(version);
+        KernelImages.Toolchain t = KernelImages.toolchain();
+        String why = t == null ? null : KernelImages.incompatibility(t, version[0]);
         throw new CudaException("kernel image not loadable on " + name + " (sm_" + ccMajor + ccMinor + ", driver "
                 + CudaProbe.driverVersion(version[0]) + "): fatbin " + CUresult.stringFor(rc) + ", " + ptxName + " "
-                + CUresult.stringFor(rcPtx) + " (the fatbin has SASS for sm_80/sm_90 only; its PTX needs a CUDA 13 driver)");
+                + CUresult.stringFor(rcPtx) + "; " + (why != null ? why
+                : "the fatbin has SASS for sm_80/sm_90 only" + (t == null ? "" : "; kernels " + t.describe())));
     }
 
     @Override
