@@ -56,6 +56,11 @@ public final class Backends {
         return CudaProbe.kernels();
     }
 
+    /** The CUDA libraries found on this machine, one line each, and whether we can use them (see CudaLibraries). */
+    public static java.util.List<String> cudaLibraries() {
+        return org.bottleneck.backend.cuda.CudaLibraries.report(org.bottleneck.backend.cuda.CudaLibraries.onThisMachine());
+    }
+
     public static String cudaStatus() {
         CudaProbe.Status status = CudaProbe.status();
         return (status.usable() ? "available: " : "unavailable: ") + status.reason();

@@ -18,6 +18,9 @@ public final class InfoCommand implements Callable<Integer> {
         System.out.println("cores     " + Runtime.getRuntime().availableProcessors());
         System.out.println("cuda      " + Backends.cudaStatus());
         System.out.println("kernels   " + Backends.cudaKernels());
+        for (String line : Backends.cudaLibraries()) {
+            System.out.println("lib       " + line);
+        }
         try (Backend backend = common.backend()) {
             System.out.println("backend   " + backend.describe() + "  (--device " + common.device + ")");
         }

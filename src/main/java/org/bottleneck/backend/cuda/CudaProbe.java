@@ -59,8 +59,9 @@ public final class CudaProbe {
             JCublas2.setExceptionsEnabled(false);
             JCublas2.initialize();
         } catch (LinkageError e) {
+            String hint = CudaLibraries.cublasHint(CudaLibraries.onThisMachine());
             return new Status(false, "missing cuBLAS (libcublas.so.12 or JCublas2's native library did not load: "
-                    + firstLine(String.valueOf(e.getMessage())) + ")");
+                    + firstLine(String.valueOf(e.getMessage())) + ")" + (hint == null ? "" : "; " + hint));
         }
         return new Status(true, count[0] + " CUDA device" + (count[0] == 1 ? "" : "s")
                 + ", driver " + driverVersion(version[0]));
