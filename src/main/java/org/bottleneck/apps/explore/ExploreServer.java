@@ -7,8 +7,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +51,7 @@ public final class ExploreServer implements AutoCloseable {
     }
 
     private final HttpServer http;
-    private final java.util.Set<String> hosts; // Host header names accepted; null = any (bound to all interfaces)
+    private final Set<String> hosts; // Host header names accepted; null = any (bound to all interfaces)
     private final ExecutorService handlers;
     private final ExploreApi api;
     private final Map<String, byte[]> assets;
@@ -51,7 +59,7 @@ public final class ExploreServer implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private boolean closed;
 
-    private ExploreServer(HttpServer http, java.util.Set<String> hosts, ExecutorService handlers, ExploreApi api,
+    private ExploreServer(HttpServer http, Set<String> hosts, ExecutorService handlers, ExploreApi api,
                           Map<String, byte[]> assets, PrintStream log) {
         this.http = http;
         this.hosts = hosts;
@@ -73,14 +81,14 @@ public final class ExploreServer implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("handler threads must be ≥ 1, got " + threads);
         }
-        Map<String, byte[]> assets = new java.util.HashMap<>();
+        Map<String, byte[]> assets = new HashMap<>();
         for (Map.Entry<String, String[]> e : ASSETS.entrySet()) {
             assets.put(e.getKey(), resource(e.getValue()[0]));
         }
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 128);
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
             throw new IOException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "): is another server using the port? Try --port 0 for a free one", e);
         }
@@ -103,18 +111,18 @@ public final class ExploreServer implements AutoCloseable {
      * 127.0.0.1 (DNS rebinding) would otherwise read the explorer as its own origin. Bound to
      * all interfaces (0.0.0.0, ::), the machine's names are unknown and any Host is accepted.
      */
-    static java.util.Set<String> acceptedHosts(String host) {
+    static Set<String> acceptedHosts(String host) {
         try {
-            if (java.net.InetAddress.getByName(host).isAnyLocalAddress()) {
+            if (InetAddress.getByName(host).isAnyLocalAddress()) {
                 return null;
             }
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException("--host '" + host + "' does not resolve: " + e.getMessage());
         }
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of("localhost", "127.0.0.1", "[::1]"));
+        String h = host.toLowerCase(Locale.ROOT);
+        Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
         names.add(h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h); // an IPv6 literal comes bracketed in Host
-        return java.util.Set.copyOf(names);
+        return Set.copyOf(names);
     }
 
     /** Whether a Host header ("name" or "name:port") names this server. */
@@ -125,7 +133,7 @@ public final class ExploreServer implements AutoCloseable {
         if (header == null) {
             return false;
         }
-        String h = header.trim().toLowerCase(java.util.Locale.ROOT);
+        String h = header.trim().toLowerCase(Locale.ROOT);
         int colon = h.startsWith("[") ? h.indexOf("]:") + 1 : h.lastIndexOf(':');
         String name = colon > 0 ? h.substring(0, colon) : h;
         return hosts.contains(name);

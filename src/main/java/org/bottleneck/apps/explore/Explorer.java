@@ -46,6 +46,7 @@ public final class Explorer implements AutoCloseable {
     private final int d;
     private final SampleRaster inRaster, outRaster;
     private final ObjectNode info;
+    private final int gridLimit, stepsLimit; // the limits info lists, read once
 
     /** Thrown when every codec is busy and the waiting room is full, or the wait ran out: answer 503. */
     public static final class Overloaded extends RuntimeException {
@@ -64,6 +65,8 @@ public final class Explorer implements AutoCloseable {
         this.inRaster = in;
         this.outRaster = out;
         this.info = info;
+        this.gridLimit = info.get("limits").get("grid").asInt();
+        this.stepsLimit = info.get("limits").get("steps").asInt();
     }
 
     /**
@@ -181,12 +184,12 @@ public final class Explorer implements AutoCloseable {
 
     /** This model's largest grid side (see {@link #maxGridSide}). */
     public int maxGridSide() {
-        return info.get("limits").get("grid").asInt();
+        return gridLimit;
     }
 
     /** This model's most interpolation steps. */
     public int maxSteps() {
-        return info.get("limits").get("steps").asInt();
+        return stepsLimit;
     }
 
     /** The pool itself, for tests that hold its codecs. */
