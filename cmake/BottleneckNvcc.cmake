@@ -8,15 +8,20 @@ find_program(BOTTLENECK_NVCC nvcc HINTS "$ENV{CUDA_HOME}/bin" /usr/local/cuda/bi
 # the Java twin; C++17 device code.
 set(BOTTLENECK_NVCC_FLAGS -std=c++17 -fmad=false -Werror all-warnings)
 
-# PTX for one virtual architecture (e.g. compute_80).
-function(bottleneck_ptx arch source output depends)
+# PTX for one virtual architecture (e.g. compute_80), declared at PTX ISA `isa` when nvcc emits
+# a newer one and ptxas proves the change inert for `sm` (DeclarePtxIsa.cmake).
+function(bottleneck_ptx arch isa sm source output depends)
     get_filename_component(dir "${output}" DIRECTORY)
+    get_filename_component(nvcc_dir "${BOTTLENECK_NVCC}" DIRECTORY)
     add_custom_command(
         OUTPUT "${output}"
         COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
-        COMMAND "${BOTTLENECK_NVCC}" ${BOTTLENECK_NVCC_FLAGS} -ptx -arch=${arch} "${source}" -o "${output}"
-        DEPENDS ${depends}
-        COMMENT "nvcc -ptx ${arch}"
+        COMMAND "${BOTTLENECK_NVCC}" ${BOTTLENECK_NVCC_FLAGS} -ptx -arch=${arch} "${source}" -o "${output}.nvcc"
+        COMMAND "${CMAKE_COMMAND}" "-DIN=${output}.nvcc" "-DOUT=${output}" "-DISA=${isa}" "-DSM=${sm}"
+                "-DPTXAS=${nvcc_dir}/ptxas" -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/DeclarePtxIsa.cmake"
+        COMMAND "${CMAKE_COMMAND}" -E remove "${output}.nvcc"
+        DEPENDS ${depends} "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/DeclarePtxIsa.cmake"
+        COMMENT "nvcc -ptx ${arch}, PTX ISA ${isa}"
         VERBATIM)
 endfunction()
 
