@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
 /**
  * Which CUDA libraries this machine has, and which of them our bindings can use — found by
  * looking at files, without loading anything, so {@code info}, the device kit and the error of a
- * backend that cannot start can all say what is there. Our bindings: JCuda's driver API (any
- * {@code libcuda.so.1}), JCublas 12.6 (needs {@code libcublas.so.12}); cuDNN is not used yet.
+ * backend that cannot start can all say what is there, and {@link #chooseCublas} can pick the cuBLAS
+ * our binding loads. Our bindings: JCuda's driver API (any {@code libcuda.so.1}) and
+ * {@link CublasBinding} (a {@code libcublas.so.12} or {@code .13}, whichever the driver can run);
+ * cuDNN is not used yet.
  *
  * <p>Searched, in order: the folders of {@code BOTTLENECK_CUDA_LIBS} (colon-separated; tests and
  * unusual installs), of {@code LD_LIBRARY_PATH}, the system library folders, every
@@ -178,17 +180,55 @@ public final class CudaLibraries {
 
     private static String verdict(String family, int major) {
         return switch (family) {
-            case "cublas" -> major == 12 ? "  usable (JCublas 12.6)" : "  not usable: JCublas 12.6 needs libcublas.so.12";
+            case "cublas" -> CUBLAS_MAJORS.contains(major)
+                    ? "  usable by our binding on a CUDA " + major + ".0+ driver"
+                    : "  not usable: our binding takes libcublas.so." + CUBLAS_MAJORS.get(0) + " or ." + CUBLAS_MAJORS.get(1);
             case "cudnn" -> "  (not used yet: convolutions run on our kernels + cuBLAS)";
             default -> "";
         };
     }
 
-    /** A hint for an error when cuBLAS 12 is missing: what was found instead, or null. */
-    public static String cublasHint(List<Found> found) {
-        List<String> others = found.stream().filter(f -> f.family().equals("cublas") && f.major() != 12)
-                .map(Found::describe).toList();
-        return others.isEmpty() ? null : "found " + String.join(", ", others) + ", but JCublas 12.6 needs libcublas.so.12 "
-                + "(point LD_LIBRARY_PATH at a CUDA 12 cuBLAS, e.g. the nvidia-cublas-cu12 wheel's lib folder)";
+    /** The cuBLAS majors whose v2 C API {@link CublasBinding} was written against (the same five functions in both). */
+    static final List<Integer> CUBLAS_MAJORS = List.of(12, 13);
+
+    /**
+     * The cuBLAS to load, or why none: {@code cublas} and its {@code lt} (cublasLt of the same major,
+     * from the same folder when it is there, else the first found; null when none was found and the
+     * loader must find it itself), or {@code cublas == null} and the {@code reason}.
+     */
+    public record CublasChoice(Found cublas, Found lt, String reason) {
+    }
+
+    /**
+     * Picks the newest supported cuBLAS major that a driver of {@code driverVersion}
+     * (cuDriverGetVersion: 13000 = CUDA 13.0) can run — cuBLAS N needs a CUDA N.0 driver or newer —
+     * and within it the first one in search order.
+     */
+    public static CublasChoice chooseCublas(List<Found> found, int driverVersion) {
+        List<Found> cublas = found.stream().filter(f -> f.family().equals("cublas")).toList();
+        Found pick = null;
+        for (Found f : cublas) {
+            if (CUBLAS_MAJORS.contains(f.major()) && driverVersion >= 1000 * f.major()
+                    && (pick == null || f.major() > pick.major())) {
+                pick = f;
+            }
+        }
+        if (pick == null) {
+            List<String> why = new ArrayList<>();
+            for (Found f : cublas) {
+                why.add(f.describe() + (CUBLAS_MAJORS.contains(f.major())
+                        ? ": needs a CUDA " + f.major() + ".0 driver, this one is " + CudaProbe.driverVersion(driverVersion)
+                        : ": not a major our binding takes (" + CUBLAS_MAJORS + ")"));
+            }
+            return new CublasChoice(null, null, why.isEmpty()
+                    ? "no libcublas.so." + CUBLAS_MAJORS.get(0) + " or ." + CUBLAS_MAJORS.get(1) + " found (install the CUDA "
+                            + "toolkit's cuBLAS or the nvidia-cublas wheel, or point BOTTLENECK_CUDA_LIBS at its lib folder)"
+                    : String.join("; ", why));
+        }
+        Found chosen = pick;
+        List<Found> lts = found.stream().filter(f -> f.family().equals("cublasLt") && f.major() == chosen.major()).toList();
+        Found lt = lts.stream().filter(f -> f.path().getParent().equals(chosen.path().getParent())).findFirst()
+                .orElse(lts.isEmpty() ? null : lts.get(0));
+        return new CublasChoice(chosen, lt, null);
     }
 }

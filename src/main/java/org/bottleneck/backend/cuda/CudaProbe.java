@@ -2,7 +2,6 @@ package org.bottleneck.backend.cuda;
 
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
 
 /**
  * Whether a CUDA backend can start here, asked once per process and cached: the first touch of
@@ -55,16 +54,12 @@ public final class CudaProbe {
         if (!KernelImages.present()) {
             return new Status(false, "jar built without CUDA kernels (nvcc was not found at build time)");
         }
-        try {
-            JCublas2.setExceptionsEnabled(false);
-            JCublas2.initialize();
-        } catch (LinkageError e) {
-            String hint = CudaLibraries.cublasHint(CudaLibraries.onThisMachine());
-            return new Status(false, "missing cuBLAS (libcublas.so.12 or JCublas2's native library did not load: "
-                    + firstLine(String.valueOf(e.getMessage())) + ")" + (hint == null ? "" : "; " + hint));
+        String cublas = CublasBinding.load(CudaLibraries.chooseCublas(CudaLibraries.onThisMachine(), version[0]));
+        if (cublas != null) {
+            return new Status(false, "no usable cuBLAS for driver " + driverVersion(version[0]) + ": " + cublas);
         }
         return new Status(true, count[0] + " CUDA device" + (count[0] == 1 ? "" : "s")
-                + ", driver " + driverVersion(version[0]));
+                + ", driver " + driverVersion(version[0]) + ", " + CublasBinding.bound().describe());
     }
 
     /** What built this jar's kernels and the oldest driver that can JIT them, or why there are none. */

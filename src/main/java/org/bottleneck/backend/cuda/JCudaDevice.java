@@ -16,18 +16,16 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
+import jcuda.driver.CUjit_option;
+import jcuda.driver.JITOptions;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
-import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasOperation;
-import jcuda.jcublas.cublasStatus;
-import jcuda.runtime.cudaStream_t;
 
 /**
- * The real device: the driver API on the device's primary context (shared with cuBLAS, which
- * uses the runtime API), one non-blocking stream for everything, one cuMemAlloc per storage,
- * a 4 MiB pinned staging buffer for uploads and downloads, cuBLAS SGEMM on the stream, and the
- * kernel module loaded from the jar's fatbin (PTX as a fallback). One thread at a time; the
+ * The real device: the driver API (JCuda) on the device's primary context (shared with cuBLAS,
+ * which uses the runtime API), one non-blocking stream for everything, one cuMemAlloc per storage,
+ * a 4 MiB pinned staging buffer for uploads and downloads, SGEMM through our cuBLAS binding
+ * ({@link CublasBinding}, bound by {@link CudaProbe}) on the stream, and the kernel module loaded
+ * from the jar's fatbin (PTX as a fallback, with the JIT's error log in the failure). One thread at a time; the
  * context is current on the thread that creates it, and {@link #makeCurrent()} makes it current
  * on another ({@link BindingDevice} does before every call).
  */
@@ -41,16 +39,13 @@ final class JCudaDevice implements Device {
     private final String image;
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
-    private final CUstream stream = new CUstream();
+    private final AddressableStream stream = new AddressableStream();
     private final CUmodule module = new CUmodule();
-    private final cublasHandle cublas = new cublasHandle();
+    private final long[] cublas = {0};
+    private final String cublasVersion;
     private final Pointer stagingHost = new Pointer();
     private final FloatBuffer staging;
     private final ByteBuffer stagingBytes;
-    private final float[] alpha = new float[1];
-    private final float[] beta = new float[1];
-    private final Pointer alphaPointer = Pointer.to(alpha);
-    private final Pointer betaPointer = Pointer.to(beta);
     private final Deque<Runnable> release = new ArrayDeque<>();
     private long bytesInUse;
     private int allocations;
@@ -60,6 +55,13 @@ final class JCudaDevice implements Device {
     private static final class AddressablePointer extends CUdeviceptr {
         long address() {
             return getNativePointer() + getByteOffset();
+        }
+    }
+
+    /** A CUstream whose raw handle we can hand to cuBLAS (cudaStream_t and CUstream are the same object). */
+    private static final class AddressableStream extends CUstream {
+        long address() {
+            return getNativePointer();
         }
     }
 
@@ -89,9 +91,15 @@ final class JCudaDevice implements Device {
             image = loadModule();
             release.push(() -> JCudaDriver.cuModuleUnload(module));
 
-            checkBlas(JCublas2.cublasCreate(cublas), "cublasCreate");
-            release.push(() -> JCublas2.cublasDestroy(cublas));
-            checkBlas(JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)), "cublasSetStream");
+            if (CublasBinding.bound() == null) {
+                throw new CudaException("cuBLAS is not bound: " + CudaProbe.status().reason());
+            }
+            checkBlas(CublasBinding.create(cublas), "cublasCreate");
+            release.push(() -> CublasBinding.destroy(cublas[0]));
+            checkBlas(CublasBinding.setStream(cublas[0], stream.address()), "cublasSetStream");
+            int[] blasVersion = {0};
+            checkBlas(CublasBinding.version(cublas[0], blasVersion), "cublasGetVersion");
+            cublasVersion = "cuBLAS " + CublasBinding.versionString(blasVersion[0]) + " from " + CublasBinding.bound().path();
 
             check(JCudaDriver.cuMemAllocHost(stagingHost, STAGING_FLOATS * 4L), "cuMemAllocHost(" + STAGING_FLOATS * 4L + " bytes)");
             release.push(() -> JCudaDriver.cuMemFreeHost(stagingHost));
@@ -103,7 +111,7 @@ final class JCudaDevice implements Device {
         }
     }
 
-    /** Fatbin first (SASS for sm_80/sm_90), then the PTX that suits the device. */
+    /** Fatbin first (SASS for sm_80/sm_90), then the PTX that suits the device, JIT-compiled by the driver. */
     private String loadModule() {
         byte[] fatbin = KernelImages.read(KernelImages.FATBIN);
         if (fatbin == null) {
@@ -115,7 +123,8 @@ final class JCudaDevice implements Device {
         }
         String ptxName = ccMajor >= 9 ? KernelImages.PTX_90 : KernelImages.PTX_80;
         byte[] ptx = KernelImages.read(ptxName);
-        int rcPtx = ptx == null ? CUresult.CUDA_ERROR_FILE_NOT_FOUND : JCudaDriver.cuModuleLoadData(module, ptx);
+        String[] jitLog = {""};
+        int rcPtx = ptx == null ? CUresult.CUDA_ERROR_FILE_NOT_FOUND : loadWithJitLog(ptx, jitLog);
         if (rcPtx == CUresult.CUDA_SUCCESS) {
             return "ptx";
         }
@@ -126,7 +135,25 @@ final class JCudaDevice implements Device {
         throw new CudaException("kernel image not loadable on " + name + " (sm_" + ccMajor + ccMinor + ", driver "
                 + CudaProbe.driverVersion(version[0]) + "): fatbin " + CUresult.stringFor(rc) + ", " + ptxName + " "
                 + CUresult.stringFor(rcPtx) + "; " + (why != null ? why
-                : "the fatbin has SASS for sm_80/sm_90 only" + (t == null ? "" : "; kernels " + t.describe())));
+                : "the fatbin has SASS for sm_80/sm_90 only" + (t == null ? "" : "; kernels " + t.describe()))
+                + (jitLog[0].isBlank() ? "" : "; JIT error log: " + jitLog[0].trim()));
+    }
+
+    private static final int JIT_LOG_BYTES = 16 * 1024;
+
+    /** cuModuleLoadDataEx with an error log buffer; the log (possibly empty) goes to {@code log[0]}. */
+    private int loadWithJitLog(byte[] ptx, String[] log) {
+        JITOptions options = new JITOptions();
+        options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        int rc = JCudaDriver.cuModuleLoadDataJIT(module, Pointer.to(ptx), options);
+        try {
+            String text = options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+            log[0] = text == null ? "" : text;
+        } catch (RuntimeException e) {
+            log[0] = "(the JIT log could not be read: " + e + ")";
+        }
+        return rc;
     }
 
     @Override
@@ -144,7 +171,7 @@ final class JCudaDevice implements Device {
         int[] version = {0};
         JCudaDriver.cuDriverGetVersion(version);
         return "cuda:" + ordinal + " " + name + " (sm_" + ccMajor + ccMinor + ", " + (total[0] >> 20) + " MiB, driver "
-                + CudaProbe.driverVersion(version[0]) + ", kernels from " + image + ")";
+                + CudaProbe.driverVersion(version[0]) + ", kernels from " + image + ", " + cublasVersion + ")";
     }
 
     @Override
@@ -255,16 +282,11 @@ final class JCudaDevice implements Device {
     public void sgemm(boolean transFirst, boolean transSecond, int m, int n, int k, float alphaValue,
                       DeviceView first, int ldFirst, DeviceView second, int ldSecond,
                       float betaValue, DeviceView c, int ldc) {
-        alpha[0] = alphaValue;
-        beta[0] = betaValue;
-        int status = JCublas2.cublasSgemm(cublas,
-                transFirst ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                transSecond ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                m, n, k, alphaPointer, pointer(first), ldFirst, pointer(second), ldSecond,
-                betaPointer, pointer(c), ldc);
-        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+        int status = CublasBinding.sgemm(cublas[0], transFirst, transSecond, m, n, k, alphaValue, first.address, ldFirst,
+                second.address, ldSecond, betaValue, c.address, ldc);
+        if (status != 0) {
             throw new CudaException("cublasSgemm(m=" + m + ", n=" + n + ", k=" + k + ", lda=" + ldFirst + ", ldb="
-                    + ldSecond + ", ldc=" + ldc + "): " + cublasStatus.stringFor(status));
+                    + ldSecond + ", ldc=" + ldc + "): " + CublasBinding.describe(status));
         }
     }
 
@@ -299,8 +321,8 @@ final class JCudaDevice implements Device {
     }
 
     private static void checkBlas(int status, String call) {
-        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
-            throw new CudaException(call + ": " + cublasStatus.stringFor(status));
+        if (status != 0) {
+            throw new CudaException(call + ": " + CublasBinding.describe(status));
         }
     }
 }

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Library discovery on fake library folders, one per kind of host: a CUDA 13 host like the lent
- * H200 (cuBLAS 13 and cuDNN 9 in pip wheels, no cuBLAS 12), and a CUDA 12 host (cuBLAS 12 in a
- * toolkit folder). Files are empty; only names and soname links matter, as for the loader.
+ * Library discovery and the choice of cuBLAS on fake library folders, one per kind of host: a
+ * CUDA 13 host like the lent H200 (cuBLAS 13 and cuDNN 9 in pip wheels, no cuBLAS 12), a CUDA 12
+ * host (cuBLAS 12 in a toolkit folder), and one with both. Files are empty; only names and soname
+ * links matter, as for the loader (CublasBindingTest loads real ones).
  */
 class CudaLibrariesTest {
     @TempDir
@@ -27,7 +28,7 @@ class CudaLibrariesTest {
     }
 
     @Test
-    void aCuda13HostHasNoCublasOurBindingsCanUse() throws Exception {
+    void aCuda13HostGetsTheWheelsCublas13AndACuda12DriverIsToldWhyNot() throws Exception {
         Path cublas = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cu13/lib");
         Path cudnn = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cudnn/lib");
         lib(cublas, "libcublas.so.13", "libcublas.so.13.0.2.14");
@@ -40,21 +41,50 @@ class CudaLibrariesTest {
         assertEquals(List.of("cublas 13 13.0.2.14", "cublasLt 13 13.0.2.14", "cudnn 9 9.10.2"),
                 found.stream().map(f -> f.family() + " " + f.major() + " " + f.version()).toList());
         List<String> report = CudaLibraries.report(found);
-        assertTrue(report.stream().anyMatch(l -> l.startsWith("cublas ") && l.contains("not usable: JCublas 12.6 needs "
-                + "libcublas.so.12")), String.join("\n", report));
-        String hint = CudaLibraries.cublasHint(found);
-        assertTrue(hint.contains("libcublas.so.13 (13.0.2.14) at " + cublas) && hint.contains("LD_LIBRARY_PATH"), hint);
+        assertTrue(report.stream().anyMatch(l -> l.startsWith("cublas ") && l.contains("usable by our binding on a CUDA 13.0+ "
+                + "driver")), String.join("\n", report));
+
+        CudaLibraries.CublasChoice on13 = CudaLibraries.chooseCublas(found, 13000);
+        assertEquals(cublas.resolve("libcublas.so.13"), on13.cublas().path());
+        assertEquals(cublas.resolve("libcublasLt.so.13"), on13.lt().path(), "its cublasLt, from the same folder");
+        CudaLibraries.CublasChoice on12 = CudaLibraries.chooseCublas(found, 12040);
+        assertNull(on12.cublas());
+        assertEquals("libcublas.so.13 (13.0.2.14) at " + cublas.resolve("libcublas.so.13")
+                + ": needs a CUDA 13.0 driver, this one is 12.4", on12.reason());
     }
 
     @Test
-    void aCuda12HostHasOne() throws Exception {
+    void aCuda12HostGetsCublas12AndAnUnsupportedMajorIsNamed() throws Exception {
         Path toolkit = tmp.resolve("cuda-12.6/lib64");
         lib(toolkit, "libcublas.so.12", "libcublas.so.12.6.4.1");
         List<CudaLibraries.Found> found = CudaLibraries.find(CudaLibraries.searchPath(null, toolkit.toString()));
         assertEquals(1, found.stream().filter(f -> f.family().equals("cublas")).count());
         assertEquals("12.6.4.1", found.get(0).version());
-        assertTrue(CudaLibraries.report(found).stream().anyMatch(l -> l.contains("usable (JCublas 12.6)")));
-        assertNull(CudaLibraries.cublasHint(found), "nothing to suggest when cuBLAS 12 is there");
+        assertTrue(CudaLibraries.report(found).stream().anyMatch(l -> l.contains("usable by our binding on a CUDA 12.0+")));
+        CudaLibraries.CublasChoice choice = CudaLibraries.chooseCublas(found, 12020);
+        assertEquals(toolkit.resolve("libcublas.so.12"), choice.cublas().path());
+        assertNull(choice.lt(), "none found: the loader must find it (a toolkit's lib64 is on its path)");
+
+        Path old = tmp.resolve("cuda-11.8/lib64");
+        lib(old, "libcublas.so.11", "libcublas.so.11.11.3.6");
+        CudaLibraries.CublasChoice only11 = CudaLibraries.chooseCublas(CudaLibraries.find(List.of(old)), 12020);
+        assertTrue(only11.reason().endsWith(": not a major our binding takes ([12, 13])"), only11.reason());
+    }
+
+    @Test
+    void withBothMajorsTheDriverDecides() throws Exception {
+        Path twelve = tmp.resolve("cuda-12.6/lib64");
+        Path thirteen = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cu13/lib");
+        lib(twelve, "libcublas.so.12", "libcublas.so.12.6.4.1");
+        lib(twelve, "libcublasLt.so.12", "libcublasLt.so.12.6.4.1");
+        lib(thirteen, "libcublas.so.13", "libcublas.so.13.0.2.14");
+        lib(thirteen, "libcublasLt.so.13", "libcublasLt.so.13.0.2.14");
+        List<CudaLibraries.Found> found = CudaLibraries.find(List.of(twelve, thirteen));
+        assertEquals(13, CudaLibraries.chooseCublas(found, 13010).cublas().major(), "the newest the driver runs");
+        CudaLibraries.CublasChoice on12 = CudaLibraries.chooseCublas(found, 12080);
+        assertEquals(12, on12.cublas().major());
+        assertEquals(twelve.resolve("libcublasLt.so.12"), on12.lt().path(), "never a cublasLt of the other major");
+        assertTrue(CudaLibraries.chooseCublas(List.of(), 13000).reason().startsWith("no libcublas.so.12 or .13 found"));
     }
 
     @Test
