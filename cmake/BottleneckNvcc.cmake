@@ -3,6 +3,13 @@
 # plain add_custom_command.
 
 find_program(BOTTLENECK_NVCC nvcc HINTS "$ENV{CUDA_HOME}/bin" /usr/local/cuda/bin REQUIRED)
+# ptxas checks the PTX ISA we declare (DeclarePtxIsa.cmake); it sits beside the real nvcc, which
+# may be reached through a symlink such as /usr/bin/nvcc.
+get_filename_component(BOTTLENECK_NVCC_REAL "${BOTTLENECK_NVCC}" REALPATH)
+get_filename_component(BOTTLENECK_NVCC_REAL_DIR "${BOTTLENECK_NVCC_REAL}" DIRECTORY)
+get_filename_component(BOTTLENECK_NVCC_DIR "${BOTTLENECK_NVCC}" DIRECTORY)
+find_program(BOTTLENECK_PTXAS ptxas HINTS "${BOTTLENECK_NVCC_REAL_DIR}" "${BOTTLENECK_NVCC_DIR}" "$ENV{CUDA_HOME}/bin"
+             /usr/local/cuda/bin REQUIRED)
 
 # Flags shared by every image: warnings are errors; no FMA contraction, so a·b + c rounds like
 # the Java twin; C++17 device code.
@@ -12,13 +19,12 @@ set(BOTTLENECK_NVCC_FLAGS -std=c++17 -fmad=false -Werror all-warnings)
 # a newer one and ptxas proves the change inert for `sm` (DeclarePtxIsa.cmake).
 function(bottleneck_ptx arch isa sm source output depends)
     get_filename_component(dir "${output}" DIRECTORY)
-    get_filename_component(nvcc_dir "${BOTTLENECK_NVCC}" DIRECTORY)
     add_custom_command(
         OUTPUT "${output}"
         COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
         COMMAND "${BOTTLENECK_NVCC}" ${BOTTLENECK_NVCC_FLAGS} -ptx -arch=${arch} "${source}" -o "${output}.nvcc"
         COMMAND "${CMAKE_COMMAND}" "-DIN=${output}.nvcc" "-DOUT=${output}" "-DISA=${isa}" "-DSM=${sm}"
-                "-DPTXAS=${nvcc_dir}/ptxas" -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/DeclarePtxIsa.cmake"
+                "-DPTXAS=${BOTTLENECK_PTXAS}" -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/DeclarePtxIsa.cmake"
         COMMAND "${CMAKE_COMMAND}" -E remove "${output}.nvcc"
         DEPENDS ${depends} "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/DeclarePtxIsa.cmake"
         COMMENT "nvcc -ptx ${arch}, PTX ISA ${isa}"

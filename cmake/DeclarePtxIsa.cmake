@@ -31,6 +31,9 @@ foreach(pair IN ITEMS "${IN}|${tmp}.emitted.cubin" "${tmp}.ptx|${tmp}.lowered.cu
     list(GET pair 0 src)
     list(GET pair 1 dst)
     execute_process(COMMAND "${PTXAS}" -arch=${SM} "${src}" -o "${dst}" RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE err)
+    if(NOT rc MATCHES "^[0-9]+$")
+        message(FATAL_ERROR "could not run ptxas (${PTXAS}): ${rc}")
+    endif()
     if(NOT rc EQUAL 0)
         file(REMOVE "${tmp}.ptx" "${tmp}.emitted.cubin" "${tmp}.lowered.cubin")
         message(FATAL_ERROR "ptxas -arch=${SM} rejects ${src} (PTX ISA ${ISA} declared over nvcc's ${emitted}):\n${err}"

@@ -50,7 +50,7 @@ JNIEXPORT jstring JNICALL Java_org_bottleneck_backend_cuda_CublasBinding_bind(JN
     if (lt != NULL) {
         const char *path = (*env)->GetStringUTFChars(env, lt, NULL);
         if (path == NULL) {
-            return (*env)->NewStringUTF(env, "out of memory reading the cublasLt path");
+            return NULL; /* OutOfMemoryError pending: Java throws it on return */
         }
         void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
         (*env)->ReleaseStringUTFChars(env, lt, path);
@@ -60,7 +60,7 @@ JNIEXPORT jstring JNICALL Java_org_bottleneck_backend_cuda_CublasBinding_bind(JN
     }
     const char *path = (*env)->GetStringUTFChars(env, cublas, NULL);
     if (path == NULL) {
-        return (*env)->NewStringUTF(env, "out of memory reading the cuBLAS path");
+        return NULL; /* as above */
     }
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     (*env)->ReleaseStringUTFChars(env, cublas, path);

@@ -59,11 +59,11 @@ machine() {
 }
 export -f machine
 phase machine 60 machine
-# Every folder holding a cuBLAS or cuDNN (a pip wheel's lib folder, a toolkit) goes first on the
-# engine's search path (CudaLibraries), so a cuBLAS that only PyTorch's virtualenv carries is found.
+# Every folder holding a cuBLAS or cuDNN (a pip wheel's lib folder, a toolkit) goes on the engine's
+# search path (CudaLibraries), after any the caller gave, so a cuBLAS that only PyTorch's virtualenv carries is found.
 found_libs=$(timeout 30 find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
   \( -name 'libcublas.so.[0-9]*' -o -name 'libcudnn.so.[0-9]*' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd: || true)
-export BOTTLENECK_CUDA_LIBS="${found_libs}${BOTTLENECK_CUDA_LIBS:+:$BOTTLENECK_CUDA_LIBS}"
+export BOTTLENECK_CUDA_LIBS="${BOTTLENECK_CUDA_LIBS:+$BOTTLENECK_CUDA_LIBS:}${found_libs}" # the caller's folders first
 say "BOTTLENECK_CUDA_LIBS=${BOTTLENECK_CUDA_LIBS:-(none found)}"
 gpu=0
 command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && gpu=1

@@ -43,6 +43,14 @@ public final class CudaLibraries {
 
     /** The folders searched (see the class comment), existing ones only, without duplicates. */
     static List<Path> searchPath(String extra, String ldLibraryPath) {
+        return searchPath(extra, ldLibraryPath, true);
+    }
+
+    /**
+     * As above; {@code wellKnown} false searches only {@code extra} and {@code ldLibraryPath}
+     * (tests that must not see the machine's own CUDA, and {@code BOTTLENECK_CUDA_LIBS_ONLY=1}).
+     */
+    static List<Path> searchPath(String extra, String ldLibraryPath, boolean wellKnown) {
         Set<Path> dirs = new LinkedHashSet<>();
         for (String list : new String[] {extra, ldLibraryPath}) {
             if (list != null) {
@@ -53,6 +61,9 @@ public final class CudaLibraries {
                 }
             }
         }
+        if (!wellKnown) {
+            return existing(dirs);
+        }
         for (String d : new String[] {"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
                 "/usr/lib/wsl/lib"}) {
             dirs.add(Path.of(d));
@@ -61,9 +72,14 @@ public final class CudaLibraries {
         for (Path prefix : pythonPrefixes()) {
             for (String lib : new String[] {"lib", "lib64"}) {
                 glob(dirs, prefix.resolve(lib), "python3*", "site-packages/nvidia/cublas/lib", "site-packages/nvidia/cudnn/lib",
-                        "site-packages/nvidia/cu13/lib", "dist-packages/nvidia/cublas/lib", "dist-packages/nvidia/cudnn/lib");
+                        "site-packages/nvidia/cu13/lib", "dist-packages/nvidia/cublas/lib", "dist-packages/nvidia/cudnn/lib",
+                        "dist-packages/nvidia/cu13/lib");
             }
         }
+        return existing(dirs);
+    }
+
+    private static List<Path> existing(Set<Path> dirs) {
         List<Path> out = new ArrayList<>();
         for (Path d : dirs) {
             if (Files.isDirectory(d)) {
@@ -152,14 +168,18 @@ public final class CudaLibraries {
         return found;
     }
 
-    /** What this machine has, searched as the class comment says. */
+    /**
+     * What this machine has, searched as the class comment says; with
+     * {@code BOTTLENECK_CUDA_LIBS_ONLY=1}, only {@code BOTTLENECK_CUDA_LIBS} and {@code LD_LIBRARY_PATH}.
+     */
     public static List<Found> onThisMachine() {
-        return find(searchPath(System.getenv("BOTTLENECK_CUDA_LIBS"), System.getenv("LD_LIBRARY_PATH")));
+        return find(searchPath(System.getenv("BOTTLENECK_CUDA_LIBS"), System.getenv("LD_LIBRARY_PATH"),
+                !"1".equals(System.getenv("BOTTLENECK_CUDA_LIBS_ONLY"))));
     }
 
     /**
      * A few lines for people: each family found (first location, others counted), and what our
-     * bindings make of it (JCublas 12.6 needs libcublas.so.12).
+     * binding makes of it (cuBLAS 12 or 13; which one also depends on the driver, see {@link #chooseCublas}).
      */
     public static List<String> report(List<Found> found) {
         List<String> lines = new ArrayList<>();
@@ -192,9 +212,10 @@ public final class CudaLibraries {
     static final List<Integer> CUBLAS_MAJORS = List.of(12, 13);
 
     /**
-     * The cuBLAS to load, or why none: {@code cublas} and its {@code lt} (cublasLt of the same major,
-     * from the same folder when it is there, else the first found; null when none was found and the
-     * loader must find it itself), or {@code cublas == null} and the {@code reason}.
+     * The cuBLAS to load, or why none: {@code cublas} and its {@code lt} (the cublasLt of the same
+     * major in the same folder; null when that folder has none, and the loader must find the one
+     * the library was installed with — preloading one from elsewhere could pair different
+     * versions), or {@code cublas == null} and the {@code reason}.
      */
     public record CublasChoice(Found cublas, Found lt, String reason) {
     }
@@ -226,9 +247,8 @@ public final class CudaLibraries {
                     : String.join("; ", why));
         }
         Found chosen = pick;
-        List<Found> lts = found.stream().filter(f -> f.family().equals("cublasLt") && f.major() == chosen.major()).toList();
-        Found lt = lts.stream().filter(f -> f.path().getParent().equals(chosen.path().getParent())).findFirst()
-                .orElse(lts.isEmpty() ? null : lts.get(0));
+        Found lt = found.stream().filter(f -> f.family().equals("cublasLt") && f.major() == chosen.major()
+                && f.path().getParent().equals(chosen.path().getParent())).findFirst().orElse(null);
         return new CublasChoice(chosen, lt, null);
     }
 }

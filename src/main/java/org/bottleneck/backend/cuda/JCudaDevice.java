@@ -146,7 +146,11 @@ final class JCudaDevice implements Device {
         JITOptions options = new JITOptions();
         options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
         options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
-        int rc = JCudaDriver.cuModuleLoadDataJIT(module, Pointer.to(ptx), options);
+        // A direct buffer, not the byte[]: for an array JCuda holds a JNI critical section over the
+        // whole JIT and takes a second one for the options, which JNI forbids.
+        ByteBuffer image = ByteBuffer.allocateDirect(ptx.length).put(ptx);
+        image.flip();
+        int rc = JCudaDriver.cuModuleLoadDataJIT(module, Pointer.to(image), options);
         try {
             String text = options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
             log[0] = text == null ? "" : text;

@@ -36,6 +36,10 @@ class CublasBindingTest {
 
     @BeforeAll
     static void buildFakeCublasAndBind() throws Exception {
+        // One cuBLAS is bound per process: on a machine with a driver the GPU tests in this JVM bind
+        // the real one (and test it), and the host twin must not take its place.
+        assumeTrue(CudaLibraries.onThisMachine().stream().noneMatch(f -> f.family().equals("cuda")),
+                "skipped: this machine has a CUDA driver; the GPU suite tests the binding against its real cuBLAS");
         wheel = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cu13/lib");
         assumeTrue(FakeCudaHost.cublas(wheel, 13), "skipped: no gcc");
         assumeTrue(CublasBinding.class.getResource("/org/bottleneck/native/libbottleneck_cuda.so") != null,

@@ -37,7 +37,7 @@ class CudaLibrariesTest {
         Files.createFile(cudnn.resolve("libcudnn_ops.so.9")); // a sub-library: not the family's soname
         Files.createSymbolicLink(cudnn.resolve("libcudnn.so.8"), Path.of("gone.so.8.9.7")); // dangling: skipped
 
-        List<CudaLibraries.Found> found = CudaLibraries.find(CudaLibraries.searchPath(cublas + ":" + cudnn, null));
+        List<CudaLibraries.Found> found = CudaLibraries.find(CudaLibraries.searchPath(cublas + ":" + cudnn, null, false));
         assertEquals(List.of("cublas 13 13.0.2.14", "cublasLt 13 13.0.2.14", "cudnn 9 9.10.2"),
                 found.stream().map(f -> f.family() + " " + f.major() + " " + f.version()).toList());
         List<String> report = CudaLibraries.report(found);
@@ -57,13 +57,17 @@ class CudaLibrariesTest {
     void aCuda12HostGetsCublas12AndAnUnsupportedMajorIsNamed() throws Exception {
         Path toolkit = tmp.resolve("cuda-12.6/lib64");
         lib(toolkit, "libcublas.so.12", "libcublas.so.12.6.4.1");
-        List<CudaLibraries.Found> found = CudaLibraries.find(CudaLibraries.searchPath(null, toolkit.toString()));
+        List<CudaLibraries.Found> found = CudaLibraries.find(CudaLibraries.searchPath(null, toolkit.toString(), false));
         assertEquals(1, found.stream().filter(f -> f.family().equals("cublas")).count());
         assertEquals("12.6.4.1", found.get(0).version());
         assertTrue(CudaLibraries.report(found).stream().anyMatch(l -> l.contains("usable by our binding on a CUDA 12.0+")));
         CudaLibraries.CublasChoice choice = CudaLibraries.chooseCublas(found, 12020);
         assertEquals(toolkit.resolve("libcublas.so.12"), choice.cublas().path());
         assertNull(choice.lt(), "none found: the loader must find it (a toolkit's lib64 is on its path)");
+        Path elsewhere = tmp.resolve("other/lib");
+        lib(elsewhere, "libcublasLt.so.12", "libcublasLt.so.12.1.3.1");
+        assertNull(CudaLibraries.chooseCublas(CudaLibraries.find(List.of(toolkit, elsewhere)), 12020).lt(),
+                "a cublasLt from another folder may be another version: never preloaded");
 
         Path old = tmp.resolve("cuda-11.8/lib64");
         lib(old, "libcublas.so.11", "libcublas.so.11.11.3.6");

@@ -45,6 +45,7 @@ class CudaProbeOnFakeHostsTest {
                 "org.bottleneck.cli.Main", "info")).redirectErrorStream(true);
         pb.environment().put("LD_LIBRARY_PATH", driver.toString());
         pb.environment().put("BOTTLENECK_FAKE_DRIVER_VERSION", Integer.toString(driverVersion));
+        pb.environment().put("BOTTLENECK_CUDA_LIBS_ONLY", "1"); // not this machine's own CUDA (a devel image has one)
         pb.environment().put("BOTTLENECK_CUDA_LIBS", String.join(":", Arrays.stream(cublasFolders).map(Path::toString).toList()));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
