@@ -37,8 +37,11 @@ import org.bottleneck.tensor.Shape;
  *   <li>{@code ae2d}: {@code ae} with a 2-d linear code: 784-512-256 (ReLU) → 2; decoder 2-256-512-784 logits, BCE.</li>
  *   <li>{@code vae2d}: {@code vae} with a 2-d Gaussian head: 784-512-256 (ReLU) → Dense 2×2 (mu, logvar);
  *       decoder 2-256-512-784 logits, BCE + β·KL.</li>
- *   <li>{@code convae2d}: {@code convae} with a 2-d linear code: Conv2d(1→32) ReLU, Conv2d(32→64) ReLU,
- *       Flatten, Dense(3136→2); Dense(2→3136) ReLU, Unflatten(64,7,7), ConvTranspose2d(64→32) ReLU,
+ *   <li>{@code convae2d}: {@code convae}'s conv layers around a 2-d linear code, bridged by a
+ *       Dense(512) ReLU each way (as Sainburg et al. 2021's conv AE; straight from 3136 conv
+ *       features to 2 numbers, 5-NN on MNIST was 0.45 after 8 epochs, bridged 0.77 after 30):
+ *       Conv2d(1→32) ReLU, Conv2d(32→64) ReLU, Flatten, Dense(3136→512) ReLU, Dense(512→2);
+ *       Dense(2→512) ReLU, Dense(512→3136) ReLU, Unflatten(64,7,7), ConvTranspose2d(64→32) ReLU,
  *       ConvTranspose2d(32→1) logits, BCE.</li>
  * </ul>
  */
@@ -73,9 +76,9 @@ public final class Presets {
                     + "asks for " + input + " → " + output + "; use a dense preset or an --arch file");
         }
         return switch (name) {
-            case "convae" -> conv("convae", input, LatentHead.code(32, IDENTITY, 0), unitInterval);
-            case "convvae" -> conv("convvae", input, LatentHead.gaussian(16, 1.0), unitInterval);
-            case "convae2d" -> conv("convae2d", input, LatentHead.code(2, IDENTITY, 0), unitInterval);
+            case "convae" -> conv("convae", input, LatentHead.code(32, IDENTITY, 0), 0, unitInterval);
+            case "convvae" -> conv("convvae", input, LatentHead.gaussian(16, 1.0), 0, unitInterval);
+            case "convae2d" -> conv("convae2d", input, LatentHead.code(2, IDENTITY, 0), 512, unitInterval);
             default -> denseRecipe(name, input, output, unitInterval).build(name, 0);
         };
     }
@@ -175,16 +178,22 @@ public final class Presets {
         return new Architecture(name, new int[] {inputDim}, enc, head, dec, output);
     }
 
-    private static Architecture conv(String name, Shape input, LatentHead head, boolean unitInterval) {
+    /** The conv presets; {@code bridge} > 0 puts a Dense(bridge) ReLU between the conv features and the code, both ways. */
+    private static Architecture conv(String name, Shape input, LatentHead head, int bridge, boolean unitInterval) {
         if (input.rank() != 3 || input.dim(1) % 4 != 0 || input.dim(2) % 4 != 0) {
             throw new IllegalArgumentException("model '" + name + "' takes images C×H×W with H and W multiples of 4 "
                     + "(two stride-2 convolutions and their transposes), the data has samples of shape " + input
                     + (input.rank() == 3 ? "; pass --image-size to resize, or an --arch file" : ""));
         }
         int c = input.dim(0), h = input.dim(1) / 4, w = input.dim(2) / 4;
-        List<LayerSpec> enc = List.of(new Conv2dSpec(32, 3, 2, 1, RELU), new Conv2dSpec(64, 3, 2, 1, RELU), new Flatten());
-        List<LayerSpec> dec = List.of(new Dense(64 * h * w, RELU), new Unflatten(new int[] {64, h, w}),
-                new ConvTranspose2dSpec(32, 3, 2, 1, 1, RELU), new ConvTranspose2dSpec(c, 3, 2, 1, 1, IDENTITY));
+        List<LayerSpec> enc = new ArrayList<>(List.of(new Conv2dSpec(32, 3, 2, 1, RELU), new Conv2dSpec(64, 3, 2, 1, RELU),
+                new Flatten()));
+        List<LayerSpec> dec = new ArrayList<>(List.of(new Dense(64 * h * w, RELU), new Unflatten(new int[] {64, h, w}),
+                new ConvTranspose2dSpec(32, 3, 2, 1, 1, RELU), new ConvTranspose2dSpec(c, 3, 2, 1, 1, IDENTITY)));
+        if (bridge > 0) {
+            enc.add(new Dense(bridge, RELU));
+            dec.add(0, new Dense(bridge, RELU));
+        }
         return new Architecture(name, input.dims(), enc, head, dec, unitInterval ? OutputKind.BCE : OutputKind.MSE);
     }
 }
