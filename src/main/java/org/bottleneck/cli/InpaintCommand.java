@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
         description = {"Train an inpainting autoencoder: random rectangular holes are zeroed in the input and marked in "
                 + "an extra input channel; the model fills them, and outside the hole the result keeps the input's pixels. "
                 + "Scores it on the test split against mean and harmonic (Laplace) fill, on the hole and on the whole image.",
-                "Preset: a fully convolutional autoencoder (README, \"Image applications\"); --arch replaces it.",
+                "Preset: convolutions around a dense code of 128, so a hole is filled from the whole image (README, "
+                        + "\"Image applications\"); --arch replaces it.",
                 "--checkpoint FILE: score a trained model only (with --mask: on that hole in every test image). "
                         + "--image FILE --mask PNG: fill the white pixels of the mask in one image of any size (tiled)."})
 public final class InpaintCommand extends ImageCommand {
