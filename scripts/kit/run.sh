@@ -65,6 +65,13 @@ found_libs=$(timeout 30 find / \( -path /proc -o -path /sys -o -path /dev \) -pr
   \( -name 'libcublas.so.[0-9]*' -o -name 'libcudnn.so.[0-9]*' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd: || true)
 export BOTTLENECK_CUDA_LIBS="${BOTTLENECK_CUDA_LIBS:+$BOTTLENECK_CUDA_LIBS:}${found_libs}" # the caller's folders first
 say "BOTTLENECK_CUDA_LIBS=${BOTTLENECK_CUDA_LIBS:-(none found)}"
+# The same folders on the loader's path, after the caller's, so what those libraries depend on
+# (libcublasLt, libnvJitLink, …) resolves even where a wheel sets no RPATH; and what each cuBLAS
+# would not find, before Java tries it.
+[[ -n "$found_libs" ]] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}${found_libs}"
+for lib in $(echo "$found_libs" | tr ':' '\n' | while read -r d; do ls "$d"/libcublas.so.[0-9]* 2>/dev/null; done | grep -E 'libcublas\.so\.[0-9]+$'); do
+  say "ldd $lib: $(ldd "$lib" 2>&1 | grep -cE 'not found') missing$(ldd "$lib" 2>&1 | grep -E 'not found' | tr -s ' \t\n' ' ')"
+done
 gpu=0
 command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && gpu=1
 [[ $rehearse == 1 ]] && gpu=0
