@@ -44,6 +44,16 @@ java="$work/runtime/bin/java"
 cp="$work/app/classes"
 export work java cp
 
+# Every folder holding a cuBLAS or cuDNN (a pip wheel's lib folder, a toolkit), found once: the
+# machine phase shows them, and they go on the engine's search path (CudaLibraries) and the
+# loader's, after any the caller gave, so a cuBLAS that only PyTorch's virtualenv carries is found
+# and what it depends on (libcublasLt, libnvJitLink, …) resolves even where a wheel sets no RPATH.
+found_libs=$(timeout 30 find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
+  \( -name 'libcublas.so.[0-9]*' -o -name 'libcudnn.so.[0-9]*' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd: || true)
+export BOTTLENECK_CUDA_LIBS="${BOTTLENECK_CUDA_LIBS:+$BOTTLENECK_CUDA_LIBS:}${found_libs}" # the caller's folders first
+[[ -n "$found_libs" ]] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}${found_libs}"
+export found_libs
+
 machine() {
   cat "$kit/kit.txt"
   "$java" -version 2>&1
@@ -54,24 +64,19 @@ machine() {
   fi
   echo "CUDA libraries the loader can see:"
   ldconfig -p 2>/dev/null | grep -E 'libcuda\.so|libcublas(Lt)?\.so|libcudnn\.so' || echo "  none in the ldconfig cache"
-  echo "cuBLAS/cuDNN elsewhere (pip wheels, /usr/local/cuda*):"
-  find / -xdev \( -name 'libcublas.so*' -o -name 'libcudnn.so*' \) 2>/dev/null | grep -v '^/proc' | head -20 || true
+  echo "BOTTLENECK_CUDA_LIBS=${BOTTLENECK_CUDA_LIBS:-(none found)}"
+  local d lib
+  for d in $(echo "$found_libs" | tr ':' ' '); do
+    ls "$d"/libcublas*.so.* "$d"/libcudnn*.so.* 2>/dev/null | head -20
+    # what each cuBLAS would not find, before Java tries it
+    for lib in "$d"/libcublas.so.[0-9]*; do
+      [[ "$lib" =~ libcublas\.so\.[0-9]+$ ]] || continue
+      echo "ldd $lib: $(ldd "$lib" 2>&1 | grep -cE 'not found') missing$(ldd "$lib" 2>&1 | grep -E 'not found' | tr -s ' \t\n' ' ')"
+    done
+  done
 }
 export -f machine
 phase machine 60 machine
-# Every folder holding a cuBLAS or cuDNN (a pip wheel's lib folder, a toolkit) goes on the engine's
-# search path (CudaLibraries), after any the caller gave, so a cuBLAS that only PyTorch's virtualenv carries is found.
-found_libs=$(timeout 30 find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
-  \( -name 'libcublas.so.[0-9]*' -o -name 'libcudnn.so.[0-9]*' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd: || true)
-export BOTTLENECK_CUDA_LIBS="${BOTTLENECK_CUDA_LIBS:+$BOTTLENECK_CUDA_LIBS:}${found_libs}" # the caller's folders first
-say "BOTTLENECK_CUDA_LIBS=${BOTTLENECK_CUDA_LIBS:-(none found)}"
-# The same folders on the loader's path, after the caller's, so what those libraries depend on
-# (libcublasLt, libnvJitLink, …) resolves even where a wheel sets no RPATH; and what each cuBLAS
-# would not find, before Java tries it.
-[[ -n "$found_libs" ]] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}${found_libs}"
-for lib in $(echo "$found_libs" | tr ':' '\n' | while read -r d; do ls "$d"/libcublas.so.[0-9]* 2>/dev/null; done | grep -E 'libcublas\.so\.[0-9]+$'); do
-  say "ldd $lib: $(ldd "$lib" 2>&1 | grep -cE 'not found') missing$(ldd "$lib" 2>&1 | grep -E 'not found' | tr -s ' \t\n' ' ')"
-done
 gpu=0
 command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && gpu=1
 [[ $rehearse == 1 ]] && gpu=0
