@@ -171,10 +171,15 @@ public final class CudaLibraries {
     /**
      * What this machine has, searched as the class comment says; with
      * {@code BOTTLENECK_CUDA_LIBS_ONLY=1}, only {@code BOTTLENECK_CUDA_LIBS} and {@code LD_LIBRARY_PATH}.
+     * Searched once per process (the probe and {@code info} both ask; the environment cannot change).
      */
     public static List<Found> onThisMachine() {
-        return find(searchPath(System.getenv("BOTTLENECK_CUDA_LIBS"), System.getenv("LD_LIBRARY_PATH"),
-                !"1".equals(System.getenv("BOTTLENECK_CUDA_LIBS_ONLY"))));
+        return ThisMachine.FOUND;
+    }
+
+    private static final class ThisMachine {
+        static final List<Found> FOUND = List.copyOf(find(searchPath(System.getenv("BOTTLENECK_CUDA_LIBS"),
+                System.getenv("LD_LIBRARY_PATH"), !"1".equals(System.getenv("BOTTLENECK_CUDA_LIBS_ONLY")))));
     }
 
     /**
