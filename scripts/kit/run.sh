@@ -108,6 +108,9 @@ bench() {
       "$java" -cp "$cp" org.bottleneck.cli.Main bench --device "$device" --models ae,vae,convae --batches 128,1024 \
           --steps 200 --warmup 50 --data data/mnist || return 1
     done
+    # the conv model once more with cuDNN switched off: cuDNN against our im2col kernels + cuBLAS
+    BOTTLENECK_CUDNN=0 "$java" -cp "$cp" org.bottleneck.cli.Main bench --device cuda --models convae --batches 128,1024 \
+        --steps 200 --warmup 50 --data data/mnist || return 1
   else # the same command on the CPU, tiny: proves it runs from the kit
     "$java" -cp "$cp" org.bottleneck.cli.Main bench --device cpu --models ae --batches 32 --steps 5 --warmup 1 --data data/mnist
   fi

@@ -149,4 +149,14 @@ final class BindingDevice implements Device {
             inner.close();
         }
     }
+
+    @Override
+    public long cudnnHandle() {
+        return inner.cudnnHandle();
+    }
+
+    @Override
+    public String whyNoCudnn() {
+        return inner.whyNoCudnn();
+    }
 }

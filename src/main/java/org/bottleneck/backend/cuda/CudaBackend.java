@@ -53,7 +53,7 @@ public final class CudaBackend implements Backend {
     private final Kernel dropout = new Kernel(KernelSignatures.DROPOUT_FORWARD);
     private final Kernel adamw = new Kernel(KernelSignatures.ADAMW);
     private final Kernel sgd = new Kernel(KernelSignatures.SGD);
-    /** The convolution-family launchers (kernels of conv.cu + cuBLAS), delegated to. */
+    /** The convolution-family ops (cuDNN, or the kernels of conv.cu + cuBLAS), delegated to. */
     private final CudaConv conv;
 
     /**
@@ -62,6 +62,11 @@ public final class CudaBackend implements Backend {
      */
     public CudaBackend(int ordinal) {
         this(openDevice(ordinal));
+    }
+
+    /** As above; {@code useCudnn} false keeps every convolution on our kernels (the GPU suite compares both paths). */
+    CudaBackend(int ordinal, boolean useCudnn) {
+        this(openDevice(ordinal), BindingDevice.syncRequested(), useCudnn);
     }
 
     /** On any {@link Device}; the tests pass a host emulation. Takes ownership of the device. */
@@ -74,9 +79,14 @@ public final class CudaBackend implements Backend {
      * {@link BindingDevice}). Every call binds the device's context to the calling thread.
      */
     CudaBackend(Device raw, boolean sync) {
+        this(raw, sync, cudnnRequested());
+    }
+
+    /** As above; {@code useCudnn} false runs every convolution on our kernels + cuBLAS even where cuDNN is bound. */
+    CudaBackend(Device raw, boolean sync, boolean useCudnn) {
         Device device = new BindingDevice(raw, sync);
         this.device = device;
-        this.conv = new CudaConv(this, device);
+        this.conv = new CudaConv(this, device, useCudnn, sync);
         try {
             this.scratch = new CudaStorage(this, device, 2L * (SUM_PARTIALS + 1), "sumSquares scratch");
             live.add(scratch);
@@ -87,6 +97,11 @@ public final class CudaBackend implements Backend {
             device.close();
             throw e;
         }
+    }
+
+    /** False when {@code BOTTLENECK_CUDNN=0} asks for our convolution kernels instead of cuDNN. */
+    static boolean cudnnRequested() {
+        return !"0".equals(System.getenv("BOTTLENECK_CUDNN"));
     }
 
     private static Device openDevice(int ordinal) {
@@ -104,8 +119,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String describe() {
-        // cuDNN is not wired in yet: every convolution runs on our im2col/col2im kernels + cuBLAS.
-        return device.describe() + "; convolutions: our im2col kernels + cuBLAS (no cuDNN path yet)";
+        return device.describe() + "; " + conv.describe();
+    }
+
+    /** Whether convolutions go to cuDNN (a geometry cuDNN cannot plan still runs on our kernels). */
+    boolean convolutionsOnCudnn() {
+        return conv.onCudnn();
     }
 
     static int ceilDiv(long a, int b) {
@@ -543,9 +562,9 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Frees every storage still open (newest first), then the device's stream, module, cuBLAS
-     * handle, staging buffer and context, in reverse creation order. Idempotent; any use after
-     * close throws.
+     * Destroys the cuDNN descriptors, frees every storage still open (newest first), then the
+     * device's stream, module, cuBLAS and cuDNN handles, staging buffer and context, in reverse
+     * creation order. Idempotent; any use after close throws.
      */
     @Override
     public void close() {
@@ -553,6 +572,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         try {
+            conv.close();
             for (int i = live.size() - 1; i >= 0; i--) {
                 live.get(i).close();
             }

@@ -10,9 +10,11 @@ import org.bottleneck.tensor.Shape;
 import org.bottleneck.tensor.Tensor;
 
 /**
- * The convolution-family ops of {@link CudaBackend} (formulas in {@code Backend}): our kernels of
- * native/kernels/conv.cu plus cuBLAS through the backend's own row-major {@code gemm}, no cuDNN.
- * Step for step the decomposition of the CPU twin {@code backend/cpu/CpuConv}:
+ * The convolution-family ops of {@link CudaBackend} (formulas in {@code Backend}). The three
+ * convolution ops run on cuDNN ({@link CudnnConv}) when the device has a cuDNN handle and cuDNN
+ * can plan the geometry; otherwise, and always for bias, upsampling and pooling, on our kernels
+ * of native/kernels/conv.cu plus cuBLAS through the backend's own row-major {@code gemm}. The
+ * kernel path is step for step the decomposition of the CPU twin {@code backend/cpu/CpuConv}:
  *
  * <p>Per chunk of {@code nb = g.chunk()} samples starting at sample n0 (the last may be smaller),
  * with {@code M = nb·Ho·Wo}, {@code K = Cin·k·k} and the workspace laid out as
@@ -31,6 +33,11 @@ import org.bottleneck.tensor.Tensor;
 final class CudaConv {
     private final CudaBackend backend;
     private final Device device;
+    /** Null when convolutions run on our kernels only; {@link #cudnnAbsence} then says why. */
+    private final CudnnConv cudnn;
+    private final String cudnnAbsence;
+    /** Synchronize after each cuDNN call, as {@link BindingDevice} does after each launch. */
+    private final boolean sync;
 
     private final Kernel im2col = new Kernel(KernelSignatures.IM2COL);
     private final Kernel col2im = new Kernel(KernelSignatures.COL2IM);
@@ -43,9 +50,65 @@ final class CudaConv {
     private final Kernel maxPoolForward = new Kernel(KernelSignatures.MAX_POOL_FORWARD);
     private final Kernel maxPoolBackward = new Kernel(KernelSignatures.MAX_POOL_BACKWARD);
 
-    CudaConv(CudaBackend backend, Device device) {
+    /**
+     * {@code useCudnn}: run convolutions on cuDNN when {@code device} has a handle (false forces
+     * our kernels: {@code BOTTLENECK_CUDNN=0}, and the GPU suite's comparison of the two paths).
+     */
+    CudaConv(CudaBackend backend, Device device, boolean useCudnn, boolean sync) {
         this.backend = backend;
         this.device = device;
+        this.sync = sync;
+        long handle = useCudnn ? device.cudnnHandle() : 0;
+        this.cudnn = handle != 0 ? new CudnnConv(handle) : null;
+        this.cudnnAbsence = !useCudnn ? "cuDNN switched off (BOTTLENECK_CUDNN=0)" : handle == 0 ? device.whyNoCudnn() : null;
+    }
+
+    boolean onCudnn() {
+        return cudnn != null;
+    }
+
+    /** Which path the convolutions take, for the backend's description. */
+    String describe() {
+        return cudnn != null ? "convolutions: " + CudnnBinding.describeBound()
+                + " (deterministic FP32 algorithms; a shape it cannot plan runs on our kernels)"
+                : "convolutions: our im2col kernels + cuBLAS (" + cudnnAbsence + ")";
+    }
+
+    /**
+     * The cuDNN plan of {@code g}, or null when g runs on our kernels (logged once per geometry,
+     * with cuDNN's reason). Makes the device's context current first: the cuDNN calls that
+     * follow, here and in the op, do not go through the {@link Device}.
+     */
+    private CudnnConv.Plan plan(ConvGeometry g) {
+        if (cudnn == null) {
+            return null;
+        }
+        device.makeCurrent();
+        boolean asked = cudnn.whyNot(g) != null;
+        CudnnConv.Plan p = cudnn.plan(g);
+        if (p == null && !asked) {
+            System.err.println("[bottleneck] cuDNN cannot run " + g + ": " + cudnn.whyNot(g) + "; it runs on our kernels");
+        }
+        return p;
+    }
+
+    /** After a cuDNN call: with the sync switch on, wait for it and name it if the device faulted. */
+    private void afterCudnn(String op, ConvGeometry g) {
+        if (sync) {
+            try {
+                device.synchronize();
+            } catch (CudaException e) {
+                throw new CudaException(op + " on cuDNN for " + g + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Destroys the cuDNN descriptors (the handle is the device's). */
+    void close() {
+        if (cudnn != null) {
+            device.makeCurrent();
+            cudnn.close();
+        }
     }
 
     /** The kernels index with int: a chunk's buffers must stay below 2^31 elements. */
@@ -98,12 +161,21 @@ final class CudaConv {
     // ------------------------------------------------------------------ convolution
 
     long workspaceFloats(ConvGeometry g) {
-        return g.im2colWorkspaceFloats();
+        CudnnConv.Plan p = plan(g);
+        return p != null ? (p.workspaceBytes() + 3) / 4 : g.im2colWorkspaceFloats();
     }
 
     void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
         String op = "conv2dForward";
         ConvChecks.conv(op, g, x, w, y, workspace, workspaceFloats(g));
+        CudnnConv.Plan p = plan(g);
+        if (p != null) {
+            long px = backend.addr(op, x), pw = backend.addr(op, w), py = backend.addr(op, y);
+            long ws = backend.addrOrNull(op, workspace);
+            cudnn.forward(p, g, px, pw, py, ws);
+            afterCudnn(op, g);
+            return;
+        }
         checkChunk(op, g);
         owned(op, x, w, y, workspace);
         int plane = g.outPlane(), k = g.patchSize(), cout = g.outC();
@@ -119,6 +191,14 @@ final class CudaConv {
     void backwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace) {
         String op = "conv2dBackwardData";
         ConvChecks.conv(op, g, dx, w, dy, workspace, workspaceFloats(g));
+        CudnnConv.Plan p = plan(g);
+        if (p != null) {
+            long pdy = backend.addr(op, dy), pw = backend.addr(op, w), pdx = backend.addr(op, dx);
+            long ws = backend.addrOrNull(op, workspace);
+            cudnn.backwardData(p, g, pdy, pw, pdx, ws);
+            afterCudnn(op, g);
+            return;
+        }
         checkChunk(op, g);
         owned(op, dy, w, dx, workspace);
         int plane = g.outPlane(), k = g.patchSize(), cout = g.outC();
@@ -134,6 +214,14 @@ final class CudaConv {
     void backwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
         String op = "conv2dBackwardFilter";
         ConvChecks.conv(op, g, x, dw, dy, workspace, workspaceFloats(g));
+        CudnnConv.Plan p = plan(g);
+        if (p != null) {
+            long px = backend.addr(op, x), pdy = backend.addr(op, dy), pdw = backend.addr(op, dw);
+            long ws = backend.addrOrNull(op, workspace);
+            cudnn.backwardFilter(p, g, px, pdy, beta, pdw, ws);
+            afterCudnn(op, g);
+            return;
+        }
         checkChunk(op, g);
         owned(op, x, dy, dw, workspace);
         int plane = g.outPlane(), k = g.patchSize(), cout = g.outC();

@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * Which CUDA libraries this machine has, and which of them our bindings can use — found by
  * looking at files, without loading anything, so {@code info}, the device kit and the error of a
  * backend that cannot start can all say what is there, and {@link #chooseCublas} can pick the cuBLAS
- * our binding loads. Our bindings: JCuda's driver API (any {@code libcuda.so.1}) and
- * {@link CublasBinding} (a {@code libcublas.so.12} or {@code .13}, whichever the driver can run);
- * cuDNN is not used yet.
+ * our binding loads. Our bindings: JCuda's driver API (any {@code libcuda.so.1}),
+ * {@link CublasBinding} (a {@code libcublas.so.12} or {@code .13}, whichever the driver can run)
+ * and {@link CudnnBinding} (a {@code libcudnn.so.9} or {@code .8} built for a CUDA the driver runs;
+ * optional).
  *
  * <p>Searched, in order: the folders of {@code BOTTLENECK_CUDA_LIBS} (colon-separated; tests and
  * unusual installs), of {@code LD_LIBRARY_PATH}, the system library folders, every
@@ -208,7 +209,9 @@ public final class CudaLibraries {
             case "cublas" -> CUBLAS_MAJORS.contains(major)
                     ? "  usable by our binding on a CUDA " + major + ".0+ driver"
                     : "  not usable: our binding takes libcublas.so." + CUBLAS_MAJORS.get(0) + " or ." + CUBLAS_MAJORS.get(1);
-            case "cudnn" -> "  (not used yet: convolutions run on our kernels + cuBLAS)";
+            case "cudnn" -> CudnnBinding.MAJORS.contains(major)
+                    ? "  usable by our binding for convolutions if built for the driver's CUDA (else our kernels run them)"
+                    : "  not usable: our binding takes libcudnn.so.9 or .8 (convolutions run on our kernels)";
             default -> "";
         };
     }

@@ -58,8 +58,11 @@ public final class CudaProbe {
         if (cublas != null) {
             return new Status(false, "no usable cuBLAS for driver " + driverVersion(version[0]) + ": " + cublas);
         }
+        // cuDNN is optional: without one, convolutions run on our kernels + cuBLAS
+        String cudnn = CudnnBinding.load(CudaLibraries.onThisMachine(), version[0]);
         return new Status(true, count[0] + " CUDA device" + (count[0] == 1 ? "" : "s")
-                + ", driver " + driverVersion(version[0]) + ", " + CublasBinding.bound().describe());
+                + ", driver " + driverVersion(version[0]) + ", " + CublasBinding.bound().describe()
+                + (cudnn == null ? ", " + CudnnBinding.describeBound() : "; no cuDNN (" + cudnn + "): convolutions on our kernels"));
     }
 
     /** What built this jar's kernels and the oldest driver that can JIT them, or why there are none. */

@@ -1,8 +1,8 @@
 package org.bottleneck.backend.cuda;
 
 /**
- * What {@link CudaBackend} needs from a CUDA device: raw memory, copies, kernel launches and
- * SGEMM, all on one stream. {@link JCudaDevice} is the real one (driver API + cuBLAS); the
+ * What {@link CudaBackend} needs from a CUDA device: raw memory, copies, kernel launches,
+ * SGEMM and (where bound) a cuDNN handle, all on one stream. {@link JCudaDevice} is the real one (driver API + cuBLAS); the
  * tests drive the same backend code through a host emulation of the kernels. Addresses are
  * device virtual addresses; {@link DeviceView} carries one plus a device-specific handle.
  */
@@ -50,6 +50,15 @@ interface Device extends AutoCloseable {
                float beta, DeviceView c, int ldc);
 
     void synchronize();
+
+    /**
+     * The cuDNN handle on this device's stream, or 0 when there is none ({@link #whyNoCudnn}
+     * says why); convolutions then run on our kernels. The device owns it.
+     */
+    long cudnnHandle();
+
+    /** Why {@link #cudnnHandle} is 0, or null when it is not. */
+    String whyNoCudnn();
 
     @Override
     void close();

@@ -43,6 +43,8 @@ final class JCudaDevice implements Device {
     private final CUmodule module = new CUmodule();
     private final long[] cublas = {0};
     private final String cublasVersion;
+    private final long[] cudnn = {0};
+    private final String whyNoCudnn;
     private final Pointer stagingHost = new Pointer();
     private final FloatBuffer staging;
     private final ByteBuffer stagingBytes;
@@ -100,6 +102,7 @@ final class JCudaDevice implements Device {
             int[] blasVersion = {0};
             checkBlas(CublasBinding.version(cublas[0], blasVersion), "cublasGetVersion");
             cublasVersion = "cuBLAS " + CublasBinding.versionString(blasVersion[0]) + " from " + CublasBinding.bound().path();
+            whyNoCudnn = openCudnn();
 
             check(JCudaDriver.cuMemAllocHost(stagingHost, STAGING_FLOATS * 4L), "cuMemAllocHost(" + STAGING_FLOATS * 4L + " bytes)");
             release.push(() -> JCudaDriver.cuMemFreeHost(stagingHost));
@@ -109,6 +112,37 @@ final class JCudaDevice implements Device {
             close();
             throw e;
         }
+    }
+
+    /**
+     * A cuDNN handle on our stream when a cuDNN is bound ({@link CudaProbe} binds one); null, or
+     * why not. Not fatal: convolutions then run on our kernels.
+     */
+    private String openCudnn() {
+        if (CudnnBinding.bound() == null) {
+            return CudnnBinding.unavailable();
+        }
+        int rc = CudnnBinding.create(cudnn);
+        if (rc != 0) {
+            cudnn[0] = 0;
+            return "cudnnCreate failed: " + CudnnBinding.describe(rc) + " (" + CudnnBinding.describeBound() + ")";
+        }
+        release.push(() -> CudnnBinding.destroy(cudnn[0]));
+        rc = CudnnBinding.setStream(cudnn[0], stream.address());
+        if (rc != 0) {
+            return "cudnnSetStream failed: " + CudnnBinding.describe(rc);
+        }
+        return null;
+    }
+
+    @Override
+    public long cudnnHandle() {
+        return whyNoCudnn == null ? cudnn[0] : 0;
+    }
+
+    @Override
+    public String whyNoCudnn() {
+        return whyNoCudnn;
     }
 
     /** Fatbin first (SASS for sm_80/sm_90), then the PTX that suits the device, JIT-compiled by the driver. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole CUDA probe on three kinds of host, each in a fresh JVM (the probe's answer is cached
  * per process): JCuda's real driver library loads a stand-in libcuda.so.1 reporting a driver
  * version ({@link FakeCudaHost}), then CudaProbe discovers, chooses and dlopens a stand-in cuBLAS
- * exactly as on a real machine, and {@code info} reports the result. The device itself is never
+ * and cuDNN exactly as on a real machine, and {@code info} reports the result. The device itself is never
  * opened (the stand-in has none), so {@code auto} must fall back to the CPU with the reason.
  */
 class CudaProbeOnFakeHostsTest {
@@ -27,14 +27,17 @@ class CudaProbeOnFakeHostsTest {
     private static Path driver;
     private static Path wheel13;
     private static Path toolkit12;
+    /** The cuDNN 9 wheel for CUDA 13 (host_cudnn.c reporting 9.5.1, cudart 13.0). */
+    private static Path cudnn13;
 
     @BeforeAll
     static void buildFakeLibraries() throws Exception {
         driver = tmp.resolve("driver");
         wheel13 = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cu13/lib");
         toolkit12 = tmp.resolve("cuda-12.6/lib64");
-        assumeTrue(FakeCudaHost.driver(driver) && FakeCudaHost.cublas(wheel13, 13) && FakeCudaHost.cublas(toolkit12, 12),
-                "skipped: no gcc");
+        cudnn13 = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cudnn/lib");
+        assumeTrue(FakeCudaHost.driver(driver) && FakeCudaHost.cublas(wheel13, 13) && FakeCudaHost.cublas(toolkit12, 12)
+                && FakeCudaHost.cudnn(cudnn13, 9, "9.5.1", 90501, 13000), "skipped: no gcc");
         assumeTrue(KernelImages.present(), "skipped: built without nvcc, so the probe stops at the kernels");
     }
 
@@ -59,19 +62,22 @@ class CudaProbeOnFakeHostsTest {
     }
 
     @Test
-    void aCuda13HostBindsTheWheelsCublas13AndFallsBackCleanlyWhenTheDeviceWillNotOpen() throws Exception {
-        String out = info(13000, wheel13);
+    void aCuda13HostBindsTheWheelsCublas13AndCudnn9AndFallsBackCleanlyWhenTheDeviceWillNotOpen() throws Exception {
+        String out = info(13000, wheel13, cudnn13);
         assertEquals("cuda      available: 1 CUDA device, driver 13.0, libcublas.so.13 (13.0.2.14) at "
-                + wheel13.resolve("libcublas.so.13"), line(out, "cuda "));
+                + wheel13.resolve("libcublas.so.13") + ", cuDNN 9.5.1 (for CUDA 13.0) from " + cudnn13.resolve("libcudnn.so.9"),
+                line(out, "cuda "));
         assertTrue(out.contains("cuda unavailable: cuDeviceGet(0): CUDA_ERROR_INVALID_DEVICE; using cpu"), out);
         assertTrue(line(out, "backend ").startsWith("backend   cpu: "), out);
     }
 
+    /** cuBLAS 12 is chosen; the only cuDNN was built for CUDA 13, so convolutions will run on our kernels, and info says why. */
     @Test
-    void aCuda12DriverTakesCublas12WhenBothAreThere() throws Exception {
-        String out = info(12040, wheel13, toolkit12);
+    void aCuda12DriverTakesCublas12WhenBothAreThereAndRefusesACudnnForCuda13() throws Exception {
+        String out = info(12040, wheel13, toolkit12, cudnn13);
         assertEquals("cuda      available: 1 CUDA device, driver 12.4, libcublas.so.12 (12.0.2.14) at "
-                + toolkit12.resolve("libcublas.so.12"), line(out, "cuda "));
+                + toolkit12.resolve("libcublas.so.12") + "; no cuDNN (libcudnn.so.9 (9.5.1) at " + cudnn13.resolve("libcudnn.so.9")
+                + ": built for CUDA 13.0, the driver runs 12.4): convolutions on our kernels", line(out, "cuda "));
     }
 
     @Test

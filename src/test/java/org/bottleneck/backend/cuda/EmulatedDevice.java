@@ -219,4 +219,15 @@ final class EmulatedDevice implements Device {
         closed = true;
         memory.clear();
     }
+
+    /** The emulation's memory is Java arrays, which no cuDNN can address: convolutions run on the emulated kernels. */
+    @Override
+    public long cudnnHandle() {
+        return 0;
+    }
+
+    @Override
+    public String whyNoCudnn() {
+        return "no cuDNN under host emulation";
+    }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Builds the stand-in CUDA libraries of native/emulation with gcc, laid out as a real host lays
  * them out (real file plus soname link): a cuBLAS "wheel" folder (host_cublas.c as
- * libcublas.so.N, depending on host_cublaslt.c as libcublasLt.so.N) and a driver folder
- * (probe_driver.c as libcuda.so.1). Returns false when there is no gcc, for the caller to skip.
+ * libcublas.so.N, depending on host_cublaslt.c as libcublasLt.so.N), a cuDNN folder (host_cudnn.c
+ * as libcudnn.so.N) and a driver folder (probe_driver.c as libcuda.so.1). Returns false when there is no gcc, for the caller to skip.
  */
 final class FakeCudaHost {
     private static final Path SRC = Path.of("native/emulation").toAbsolutePath();
@@ -31,6 +31,22 @@ final class FakeCudaHost {
                 SRC.resolve("host_cublas.c").toString(), "-o", dir.resolve("libcublas.so." + version).toString(),
                 "-L" + dir, "-l:libcublasLt.so." + major);
         Files.createSymbolicLink(dir.resolve("libcublas.so." + major), Path.of("libcublas.so." + version));
+        return true;
+    }
+
+    /**
+     * libcudnn.so.{major} (real file libcudnn.so.{version}) in {@code dir}: host_cudnn.c reporting
+     * cudnnGetVersion {@code versionCode} and cudnnGetCudartVersion {@code cudart}.
+     */
+    static boolean cudnn(Path dir, int major, String version, int versionCode, int cudart)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        if (!gcc("-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-Wl,-soname,libcudnn.so." + major,
+                "-DFAKE_VERSION=" + versionCode, "-DFAKE_CUDART=" + cudart, SRC.resolve("host_cudnn.c").toString(),
+                "-o", dir.resolve("libcudnn.so." + version).toString(), "-lm")) {
+            return false;
+        }
+        Files.createSymbolicLink(dir.resolve("libcudnn.so." + major), Path.of("libcudnn.so." + version));
         return true;
     }
 
