@@ -17,6 +17,8 @@
 #include <jni.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 typedef struct {
     int algo;
@@ -46,6 +48,10 @@ typedef int (*run_fn)(void *handle, const float *alpha, void *a_desc, const void
                       void *c);
 
 static void *library = NULL;
+/* The sub-libraries loaded ahead of the front library (see load_sublibraries). */
+enum { MOST_SUBLIBRARIES = 8 };
+static void *sublibraries[MOST_SUBLIBRARIES];
+static int sublibrary_count = 0;
 static create_fn create_handle, create_tensor, create_filter, create_conv;
 static destroy_fn destroy_handle, destroy_tensor, destroy_filter, destroy_conv;
 static set_stream_fn set_stream;
@@ -61,21 +67,79 @@ static workspace_fn workspace[3];
 static run_fn run[3];
 
 static jstring fail(JNIEnv *env, const char *what, const char *detail) {
-    char message[1024];
-    snprintf(message, sizeof message, "%s: %s", what, detail != NULL ? detail : "unknown error");
+    char message[2048];
+    snprintf(message, sizeof message, "%s: %.1500s", what, detail != NULL ? detail : "unknown error");
     return (*env)->NewStringUTF(env, message);
 }
 
-/* Opens the cuDNN at `path` and resolves every function; null on success, else what failed. */
+static void close_sublibraries(void) {
+    while (sublibrary_count > 0) {
+        dlclose(sublibraries[--sublibrary_count]);
+    }
+}
+
+/*
+ * libcudnn.so.N is a front library: it loads its sub-libraries later, by bare soname, through the
+ * loader's search path, so a pip wheel's folder that is not on LD_LIBRARY_PATH loses them (cuDNN 8
+ * then aborts the process; cuDNN 9 fails some later call). So the sub-libraries that sit next to
+ * the front library are opened first, by full path, in dependency order: the front library's
+ * later lookups find them already loaded (the loader matches loaded objects by soname). The
+ * required ones failing to load fail the bind with the loader's message; the optional ones (the
+ * engine libraries, which may need NVRTC or cuBLASLt) are left for cuDNN to report if it needs
+ * them. Returns null, or what failed (in `message`).
+ */
+static const char *load_sublibraries(const char *front, char *message, size_t size) {
+    static const char *v9_required[] = {"libcudnn_graph", "libcudnn_ops", "libcudnn_cnn", NULL};
+    static const char *v9_optional[] = {"libcudnn_heuristic", "libcudnn_engines_precompiled",
+                                        "libcudnn_engines_runtime_compiled", NULL};
+    static const char *v8_required[] = {"libcudnn_ops_infer", "libcudnn_ops_train", "libcudnn_cnn_infer",
+                                        "libcudnn_cnn_train", NULL};
+    static const char *none[] = {NULL};
+    const char *slash = strrchr(front, '/');
+    const char *so = strstr(front, ".so.");
+    if (slash == NULL || so == NULL) {
+        return NULL; /* not a path we can take apart: leave it to cuDNN */
+    }
+    const char *major = so + 4;
+    const char **required = strncmp(major, "9", 1) == 0 ? v9_required : strncmp(major, "8", 1) == 0 ? v8_required : none;
+    const char **optional = required == v9_required ? v9_optional : none;
+    for (int pass = 0; pass < 2; pass++) {
+        const char **names = pass == 0 ? required : optional;
+        for (int i = 0; names[i] != NULL && sublibrary_count < MOST_SUBLIBRARIES; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%.*s/%s.so.%s", (int) (slash - front), front, names[i], major);
+            if (access(path, F_OK) != 0) {
+                continue; /* not in this folder (a system install may keep it elsewhere) */
+            }
+            void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+            if (h != NULL) {
+                sublibraries[sublibrary_count++] = h;
+            } else if (pass == 0) {
+                snprintf(message, size, "%s", dlerror());
+                close_sublibraries();
+                return message;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Opens the cuDNN at `path` (its sub-libraries first) and resolves every function; null on success, else what failed. */
 JNIEXPORT jstring JNICALL Java_org_bottleneck_backend_cuda_CudnnBinding_bind(JNIEnv *env, jclass cls, jstring path) {
     (void) cls;
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);
     if (p == NULL) {
         return NULL; /* OutOfMemoryError pending: Java throws it on return */
     }
-    void *h = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+    char message[1024];
+    const char *sub = load_sublibraries(p, message, sizeof message);
+    void *h = sub == NULL ? dlopen(p, RTLD_NOW | RTLD_LOCAL) : NULL;
     (*env)->ReleaseStringUTFChars(env, path, p);
+    if (sub != NULL) {
+        return fail(env, "dlopen cuDNN sub-library", sub);
+    }
     if (h == NULL) {
+        close_sublibraries();
         return fail(env, "dlopen cuDNN", dlerror());
     }
     struct { const char *name; void **slot; } symbols[] = {
@@ -109,7 +173,11 @@ JNIEXPORT jstring JNICALL Java_org_bottleneck_backend_cuda_CudnnBinding_bind(JNI
     for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
         *symbols[i].slot = dlsym(h, symbols[i].name);
         if (*symbols[i].slot == NULL) {
+            for (size_t j = 0; j < sizeof symbols / sizeof symbols[0]; j++) {
+                *symbols[j].slot = NULL; /* nothing may call into the library closed below */
+            }
             dlclose(h);
+            close_sublibraries();
             return fail(env, symbols[i].name, "not exported by this cuDNN");
         }
     }
@@ -124,6 +192,8 @@ JNIEXPORT void JNICALL Java_org_bottleneck_backend_cuda_CudnnBinding_unbind(JNIE
     if (library != NULL) {
         dlclose(library);
         library = NULL;
+        close_sublibraries();
+        /* the function pointers dangle now; Java calls nothing but bind after unbind */
     }
 }
 

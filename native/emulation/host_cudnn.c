@@ -13,10 +13,16 @@
  *    CUDNN_STATUS_BAD_PARAM;
  *  - the workspace is filled with NaN before each run, so a workspace overlapping an operand
  *    shows in the results; with beta = 0 the output is never read (it may hold NaN).
- * A kernel size of 7 has no deterministic backward-filter algorithm here, to exercise the
- * fall-back to our kernels. Compile-time: FAKE_VERSION (cudnnGetVersion), FAKE_CUDART
- * (cudnnGetCudartVersion). Status codes are cuDNN 9's.
+ *  - every descriptor carries a type tag, so a tensor passed where a filter belongs is refused;
+ *  - like the real front library it loads a sub-library by bare soname (FAKE_SUBLIBRARY) in
+ *    cudnnCreate and fails with CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED when the loader cannot find
+ *    it: in a folder off the loader's path, only our binding's preloading makes it work.
+ * A kernel size of 7 has no deterministic backward-filter algorithm here, and backward data with
+ * kernel 5 and stride 2 fails when run (CUDNN_STATUS_EXECUTION_FAILED), to exercise the two
+ * fall-backs to our kernels (at planning, and in the middle of training). Compile-time: FAKE_VERSION (cudnnGetVersion), FAKE_CUDART
+ * (cudnnGetCudartVersion), FAKE_SUBLIBRARY. Status codes are cuDNN 9's.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +34,17 @@
 #define FAKE_CUDART 13000
 #endif
 
-enum { SUCCESS = 0, BAD_PARAM = 2000, NOT_SUPPORTED = 3000 };
-enum { FMA_MATH = 3 };
+#ifndef FAKE_SUBLIBRARY
+#define FAKE_SUBLIBRARY "libcudnn_ops.so.9"
+#endif
 
-typedef struct { int n, c, h, w; } Tensor;
-typedef struct { int k, c, h, w; } Filter;
-typedef struct { int pad, stride, mode, math; } Conv;
+enum { SUCCESS = 0, BAD_PARAM = 2000, NOT_SUPPORTED = 3000, SUBLIBRARY_LOADING_FAILED = 4002, EXECUTION_FAILED = 5000 };
+enum { FMA_MATH = 3 };
+enum { TENSOR_TAG = 0x54454e53, FILTER_TAG = 0x46494c54, CONV_TAG = 0x434f4e56 };
+
+typedef struct { int tag, n, c, h, w; } Tensor;
+typedef struct { int tag, k, c, h, w; } Filter;
+typedef struct { int tag, pad, stride, mode, math; } Conv;
 typedef struct {
     int algo;
     int status;
@@ -44,7 +55,11 @@ typedef struct {
     int reserved[3];
 } AlgoPerf;
 
-int cudnnCreate(void **handle) { *handle = malloc(1); return SUCCESS; }
+int cudnnCreate(void **handle) {
+    if (dlopen(FAKE_SUBLIBRARY, RTLD_NOW | RTLD_LOCAL) == NULL) return SUBLIBRARY_LOADING_FAILED;
+    *handle = malloc(1);
+    return SUCCESS;
+}
 int cudnnDestroy(void *handle) { free(handle); return SUCCESS; }
 int cudnnSetStream(void *handle, void *stream) { (void) handle; (void) stream; return SUCCESS; }
 size_t cudnnGetVersion(void) { return FAKE_VERSION; }
@@ -55,34 +70,44 @@ const char *cudnnGetErrorString(int status) {
         case SUCCESS: return "CUDNN_STATUS_SUCCESS";
         case BAD_PARAM: return "CUDNN_STATUS_BAD_PARAM";
         case NOT_SUPPORTED: return "CUDNN_STATUS_NOT_SUPPORTED";
+        case SUBLIBRARY_LOADING_FAILED: return "CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED";
+        case EXECUTION_FAILED: return "CUDNN_STATUS_EXECUTION_FAILED";
         default: return "CUDNN_STATUS_UNKNOWN";
     }
 }
 
-int cudnnCreateTensorDescriptor(void **d) { *d = calloc(1, sizeof(Tensor)); return SUCCESS; }
+static void *tagged(size_t size, int tag) {
+    int *d = calloc(1, size);
+    *d = tag;
+    return d;
+}
+
+int cudnnCreateTensorDescriptor(void **d) { *d = tagged(sizeof(Tensor), TENSOR_TAG); return SUCCESS; }
 int cudnnDestroyTensorDescriptor(void *d) { free(d); return SUCCESS; }
-int cudnnCreateFilterDescriptor(void **d) { *d = calloc(1, sizeof(Filter)); return SUCCESS; }
+int cudnnCreateFilterDescriptor(void **d) { *d = tagged(sizeof(Filter), FILTER_TAG); return SUCCESS; }
 int cudnnDestroyFilterDescriptor(void *d) { free(d); return SUCCESS; }
-int cudnnCreateConvolutionDescriptor(void **d) { *d = calloc(1, sizeof(Conv)); return SUCCESS; }
+int cudnnCreateConvolutionDescriptor(void **d) { *d = tagged(sizeof(Conv), CONV_TAG); return SUCCESS; }
 int cudnnDestroyConvolutionDescriptor(void *d) { free(d); return SUCCESS; }
 
 /* format 0 = CUDNN_TENSOR_NCHW, type 0 = CUDNN_DATA_FLOAT: the only ones we use. */
 int cudnnSetTensor4dDescriptor(Tensor *d, int format, int type, int n, int c, int h, int w) {
-    if (format != 0 || type != 0 || n <= 0 || c <= 0 || h <= 0 || w <= 0) return BAD_PARAM;
-    *d = (Tensor) {n, c, h, w};
+    if (d->tag != TENSOR_TAG || format != 0 || type != 0 || n <= 0 || c <= 0 || h <= 0 || w <= 0) return BAD_PARAM;
+    *d = (Tensor) {TENSOR_TAG, n, c, h, w};
     return SUCCESS;
 }
 
 int cudnnSetFilter4dDescriptor(Filter *d, int type, int format, int k, int c, int h, int w) {
-    if (format != 0 || type != 0 || k <= 0 || c <= 0 || h <= 0 || w <= 0 || h != w) return BAD_PARAM;
-    *d = (Filter) {k, c, h, w};
+    if (d->tag != FILTER_TAG || format != 0 || type != 0 || k <= 0 || c <= 0 || h <= 0 || w <= 0 || h != w) {
+        return BAD_PARAM;
+    }
+    *d = (Filter) {FILTER_TAG, k, c, h, w};
     return SUCCESS;
 }
 
 /* Square padding and stride, no dilation, float compute: all our descriptors ask for. */
 int cudnnSetConvolution2dDescriptor(Conv *d, int pad_h, int pad_w, int u, int v, int dil_h, int dil_w, int mode,
                                     int type) {
-    if (pad_h != pad_w || u != v || u <= 0 || pad_h < 0 || dil_h != 1 || dil_w != 1 || (mode != 0 && mode != 1)
+    if (d->tag != CONV_TAG || pad_h != pad_w || u != v || u <= 0 || pad_h < 0 || dil_h != 1 || dil_w != 1 || (mode != 0 && mode != 1)
         || type != 0) {
         return BAD_PARAM;
     }
@@ -92,13 +117,17 @@ int cudnnSetConvolution2dDescriptor(Conv *d, int pad_h, int pad_w, int u, int v,
     return SUCCESS;
 }
 
-int cudnnSetConvolutionMathType(Conv *d, int math) { d->math = math; return SUCCESS; }
+int cudnnSetConvolutionMathType(Conv *d, int math) {
+    if (d->tag != CONV_TAG) return BAD_PARAM;
+    d->math = math;
+    return SUCCESS;
+}
 
 static int out_size(int in, int k, const Conv *c) { return (in + 2 * c->pad - k) / c->stride + 1; }
 
 int cudnnGetConvolution2dForwardOutputDim(const Conv *c, const Tensor *x, const Filter *w, int *n, int *ch, int *h,
                                           int *wd) {
-    if (x->c != w->c || x->h + 2 * c->pad < w->h || x->w + 2 * c->pad < w->w) return BAD_PARAM;
+    if (c->tag != CONV_TAG || x->tag != TENSOR_TAG || w->tag != FILTER_TAG || x->c != w->c || x->h + 2 * c->pad < w->h || x->w + 2 * c->pad < w->w) return BAD_PARAM;
     *n = x->n;
     *ch = w->k;
     *h = out_size(x->h, w->h, c);
@@ -108,7 +137,8 @@ int cudnnGetConvolution2dForwardOutputDim(const Conv *c, const Tensor *x, const 
 
 /* Whether x, w, y chain as one convolution (cross-correlation only: what PyTorch's Conv2d is). */
 static int chains(const Tensor *x, const Filter *w, const Conv *c, const Tensor *y) {
-    return c->mode == 1 && x->c == w->c && y->n == x->n && y->c == w->k && y->h == out_size(x->h, w->h, c)
+    return x->tag == TENSOR_TAG && w->tag == FILTER_TAG && c->tag == CONV_TAG && y->tag == TENSOR_TAG && c->mode == 1
+           && x->c == w->c && y->n == x->n && y->c == w->k && y->h == out_size(x->h, w->h, c)
            && y->w == out_size(x->w, w->w, c);
 }
 
@@ -277,6 +307,7 @@ int cudnnConvolutionBackwardData(void *h, const float *alpha, const Filter *wd, 
     (void) h;
     int rc = prepare(1, dxd, wd, c, dyd, algo, ws, ws_bytes);
     if (rc != SUCCESS) return rc;
+    if (wd->h == 5 && c->stride == 2) return EXECUTION_FAILED;
     double *acc = calloc(count_tensor(dxd), sizeof(double));
     accumulate(1, dxd, wd, c, dyd, NULL, w, dy, acc);
     blend(dx, acc, count_tensor(dxd), *alpha, *beta);

@@ -5,14 +5,22 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Loads one of our JNI libraries (built by scripts/build-jni.sh into the jar under
  * {@code /org/bottleneck/native/}): copied to a temporary file, since the loader cannot map a
- * file inside a jar, then {@link System#load}. Each backend loads its own library once and keeps
- * the answer.
+ * file inside a jar, then {@link System#load}. Each library is loaded once per process, however
+ * many classes bind to it (the cuBLAS and cuDNN bindings share libbottleneck_cuda.so): two copies
+ * of one library would each have their own static state, and the JVM links each native method to
+ * whichever copy it finds first, so a method could run against a copy that was never bound.
  */
 public final class JniLibrary {
+    /** Per file: {@link #OK} when loaded, else why not (ConcurrentHashMap holds no null values). */
+    private static final Map<String, String> LOADED = new ConcurrentHashMap<>();
+    private static final String OK = "";
+
     private JniLibrary() {
     }
 
@@ -21,6 +29,14 @@ public final class JniLibrary {
      * for {@code info} ({@code what} names the library for people, e.g. "CPU native library").
      */
     public static String load(String file, String what) {
+        String result = LOADED.computeIfAbsent(file, f -> {
+            String why = loadOnce(f, what);
+            return why == null ? OK : why;
+        });
+        return result.equals(OK) ? null : result;
+    }
+
+    private static String loadOnce(String file, String what) {
         String resource = "/org/bottleneck/native/" + file;
         try (InputStream in = JniLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {

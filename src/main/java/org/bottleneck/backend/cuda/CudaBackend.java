@@ -93,6 +93,7 @@ public final class CudaBackend implements Backend {
             DeviceView root = scratch.root();
             this.partials = root;
             this.sumResult = new DeviceView(scratch, root.address + SUM_PARTIALS * 8L, SUM_PARTIALS * 8L, 2);
+            conv.selfTestCudnn();
         } catch (RuntimeException | Error e) {
             device.close();
             throw e;
@@ -125,6 +126,11 @@ public final class CudaBackend implements Backend {
     /** Whether convolutions go to cuDNN (a geometry cuDNN cannot plan still runs on our kernels). */
     boolean convolutionsOnCudnn() {
         return conv.onCudnn();
+    }
+
+    /** Why cuDNN does not run {@code g}, or null when it does (the GPU suite asserts every test geometry runs on it). */
+    String whyNotCudnn(ConvGeometry g) {
+        return conv.whyNotCudnn(g);
     }
 
     static int ceilDiv(long a, int b) {

@@ -34,8 +34,8 @@ final class CudaConv {
     private final CudaBackend backend;
     private final Device device;
     /** Null when convolutions run on our kernels only; {@link #cudnnAbsence} then says why. */
-    private final CudnnConv cudnn;
-    private final String cudnnAbsence;
+    private CudnnConv cudnn;
+    private String cudnnAbsence;
     /** Synchronize after each cuDNN call, as {@link BindingDevice} does after each launch. */
     private final boolean sync;
 
@@ -92,6 +92,21 @@ final class CudaConv {
         return p;
     }
 
+    /** Why cuDNN does not run {@code g} (planned now if it was not yet), or null when it does; for the GPU suite. */
+    String whyNotCudnn(ConvGeometry g) {
+        return cudnn == null ? cudnnAbsence : plan(g) == null ? cudnn.whyNot(g) : null;
+    }
+
+    /**
+     * A cuDNN call of {@code op} failed: g runs on our kernels from now on (the workspace was sized
+     * for both paths), logged once. An error of the device itself (a fault) is not cuDNN's to
+     * recover from: the kernels' first launch will report it.
+     */
+    private void cudnnFailed(String op, ConvGeometry g, CudaException e) {
+        cudnn.refuse(g, op + " failed: " + e.getMessage());
+        System.err.println("[bottleneck] " + e.getMessage() + "; " + g + " runs on our kernels from now on");
+    }
+
     /** After a cuDNN call: with the sync switch on, wait for it and name it if the device faulted. */
     private void afterCudnn(String op, ConvGeometry g) {
         if (sync) {
@@ -101,6 +116,77 @@ final class CudaConv {
                 throw new CudaException(op + " on cuDNN for " + g + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Runs the three convolutions once through cuDNN on a geometry whose answer is known: a
+     * 1×1×3×3 image of ones, a 3×3 kernel of ones, padding 1, so every output counts the taps
+     * inside the image (4 6 4 / 6 9 6 / 4 6 4), and so do dx (dy of ones) and dw (x and dy of
+     * ones). A cuDNN that cannot load a sub-library, or a binding that passes the wrong
+     * arguments, fails here, once, when the backend opens, instead of in the middle of training:
+     * cuDNN is then switched off with the reason. Called by {@link CudaBackend}'s constructor.
+     */
+    void selfTestCudnn() {
+        if (cudnn == null) {
+            return;
+        }
+        ConvGeometry g = new ConvGeometry(1, 1, 3, 3, 1, 3, 1, 1);
+        float[] ones = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+        float[] expected = {4, 6, 4, 6, 9, 6, 4, 6, 4};
+        String failure;
+        org.bottleneck.tensor.Storage storage = null;
+        try {
+            long wsFloats = Math.max(1, workspaceFloats(g));
+            if (plan(g) == null) {
+                failure = "it cannot plan " + g + ": " + cudnn.whyNot(g);
+            } else {
+                storage = backend.allocate(4 * 9 + wsFloats, "cuDNN self-test");
+                Tensor x = new Tensor(storage, 0, g.inputShape()), w = new Tensor(storage, 9, g.weightShape());
+                Tensor y = new Tensor(storage, 18, g.outputShape()), d = new Tensor(storage, 27, g.inputShape());
+                Tensor ws = new Tensor(storage, 36, Shape.of(Math.toIntExact(wsFloats)));
+                backend.upload(ones, 0, x);
+                backend.upload(ones, 0, w);
+                forward(g, x, w, y, ws);
+                failure = mismatch("forward", y, expected);
+                if (failure == null) {
+                    backend.upload(ones, 0, y);
+                    backwardData(g, y, w, d, ws);
+                    failure = mismatch("backward data", d, expected);
+                }
+                if (failure == null) {
+                    backwardFilter(g, x, y, 0f, d, ws);
+                    failure = mismatch("backward filter", d, expected);
+                }
+                if (failure == null && cudnn.whyNot(g) != null) {
+                    failure = cudnn.whyNot(g); // a call failed and the op fell back to our kernels
+                }
+            }
+        } catch (CudaException e) {
+            failure = e.getMessage();
+        } finally {
+            if (storage != null) {
+                storage.close();
+            }
+        }
+        if (failure != null) {
+            device.makeCurrent();
+            cudnn.close();
+            cudnn = null;
+            cudnnAbsence = "cuDNN self-test failed: " + failure;
+            System.err.println("[bottleneck] " + cudnnAbsence + "; convolutions run on our kernels");
+        }
+    }
+
+    /** Null when {@code t} holds {@code expected} to within 1e-3 (FFT and Winograd algorithms round), else what it holds. */
+    private String mismatch(String what, Tensor t, float[] expected) {
+        float[] got = new float[expected.length];
+        backend.download(t, got, 0);
+        for (int i = 0; i < expected.length; i++) {
+            if (!(Math.abs(got[i] - expected[i]) <= 1e-3f)) {
+                return what + " gave " + java.util.Arrays.toString(got) + ", expected " + java.util.Arrays.toString(expected);
+            }
+        }
+        return null;
     }
 
     /** Destroys the cuDNN descriptors (the handle is the device's). */
@@ -160,9 +246,10 @@ final class CudaConv {
 
     // ------------------------------------------------------------------ convolution
 
+    /** Enough for either path, so an op whose cuDNN call fails can still run on our kernels. */
     long workspaceFloats(ConvGeometry g) {
         CudnnConv.Plan p = plan(g);
-        return p != null ? (p.workspaceBytes() + 3) / 4 : g.im2colWorkspaceFloats();
+        return p != null ? Math.max((p.workspaceBytes() + 3) / 4, g.im2colWorkspaceFloats()) : g.im2colWorkspaceFloats();
     }
 
     void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
@@ -172,9 +259,13 @@ final class CudaConv {
         if (p != null) {
             long px = backend.addr(op, x), pw = backend.addr(op, w), py = backend.addr(op, y);
             long ws = backend.addrOrNull(op, workspace);
-            cudnn.forward(p, g, px, pw, py, ws);
-            afterCudnn(op, g);
-            return;
+            try {
+                cudnn.forward(p, g, px, pw, py, ws);
+                afterCudnn(op, g);
+                return;
+            } catch (CudaException e) {
+                cudnnFailed(op, g, e);
+            }
         }
         checkChunk(op, g);
         owned(op, x, w, y, workspace);
@@ -195,9 +286,13 @@ final class CudaConv {
         if (p != null) {
             long pdy = backend.addr(op, dy), pw = backend.addr(op, w), pdx = backend.addr(op, dx);
             long ws = backend.addrOrNull(op, workspace);
-            cudnn.backwardData(p, g, pdy, pw, pdx, ws);
-            afterCudnn(op, g);
-            return;
+            try {
+                cudnn.backwardData(p, g, pdy, pw, pdx, ws);
+                afterCudnn(op, g);
+                return;
+            } catch (CudaException e) {
+                cudnnFailed(op, g, e);
+            }
         }
         checkChunk(op, g);
         owned(op, dy, w, dx, workspace);
@@ -218,9 +313,13 @@ final class CudaConv {
         if (p != null) {
             long px = backend.addr(op, x), pdy = backend.addr(op, dy), pdw = backend.addr(op, dw);
             long ws = backend.addrOrNull(op, workspace);
-            cudnn.backwardFilter(p, g, px, pdy, beta, pdw, ws);
-            afterCudnn(op, g);
-            return;
+            try {
+                cudnn.backwardFilter(p, g, px, pdy, beta, pdw, ws);
+                afterCudnn(op, g);
+                return;
+            } catch (CudaException e) {
+                cudnnFailed(op, g, e);
+            }
         }
         checkChunk(op, g);
         owned(op, x, dy, dw, workspace);

@@ -19,8 +19,9 @@ import org.bottleneck.backend.ConvGeometry;
  * succeeded, is deterministic (training is reproducible run to run), uses FP32 FMA math (no
  * TF32, so results stay within float rounding of the CPU twin) and needs at most
  * {@link ConvGeometry#WORKSPACE_CAP_FLOATS} of workspace. The workspace is the largest of the
- * three, taken from the arena by the caller. A geometry cuDNN cannot plan gets no plan and
- * {@link CudaConv} runs it on our kernels; {@link #whyNot} says why.
+ * three, taken from the arena by the caller. A geometry cuDNN cannot plan gets no plan, nor does
+ * one whose call failed ({@link #refuse}), and {@link CudaConv} runs it on our kernels;
+ * {@link #whyNot} says why.
  *
  * <p>Not thread-safe (as the backend); the caller makes the device's context current. Owns the
  * descriptors, not the handle.
@@ -67,6 +68,15 @@ final class CudnnConv implements AutoCloseable {
         }
     }
 
+    /** From now on {@code g} gets no plan (a call failed): its descriptors are destroyed, {@link #whyNot} gives {@code why}. */
+    void refuse(ConvGeometry g, String why) {
+        Plan p = plans.remove(g);
+        if (p != null) {
+            destroy(p);
+        }
+        refused.put(g, why);
+    }
+
     /** Why cuDNN does not run {@code g}, or null when it does (or was not asked yet). */
     String whyNot(ConvGeometry g) {
         return refused.get(g);
@@ -105,6 +115,9 @@ final class CudnnConv implements AutoCloseable {
         int filter = choose(BACKWARD_FILTER, x, y, conv, w, limit, g);
         long ws = Math.max(workspace(FORWARD, x, w, conv, y, fwd, g),
                 Math.max(workspace(BACKWARD_DATA, w, y, conv, x, data, g), workspace(BACKWARD_FILTER, x, y, conv, w, filter, g)));
+        if (ws > limit) { // the ranking's estimate and the size query disagree
+            throw new CudaException("cuDNN asks for " + ws + " bytes of workspace for " + g + ", more than the cap of " + limit);
+        }
         return new Plan(x, w, y, conv, fwd, data, filter, ws);
     }
 
@@ -189,11 +202,15 @@ final class CudnnConv implements AutoCloseable {
         }
         closed = true;
         for (Plan p : plans.values()) {
-            CudnnBinding.destroyConvolution(p.conv);
-            CudnnBinding.destroyTensor(p.y);
-            CudnnBinding.destroyFilter(p.w);
-            CudnnBinding.destroyTensor(p.x);
+            destroy(p);
         }
         plans.clear();
+    }
+
+    private static void destroy(Plan p) {
+        CudnnBinding.destroyConvolution(p.conv);
+        CudnnBinding.destroyTensor(p.y);
+        CudnnBinding.destroyFilter(p.w);
+        CudnnBinding.destroyTensor(p.x);
     }
 }

@@ -67,8 +67,9 @@ class CudaGpuParityTest extends CudaParityChecks {
     }
 
     /**
-     * Where a cuDNN our binding takes is installed, it must be bound and used (unless switched
-     * off), or be one built for a newer CUDA; where none is, the kernels run. Never skipped: the
+     * Where a cuDNN our binding takes is installed, it must be bound, pass the backend's
+     * self-test and be used (unless switched off) for every test geometry, or be one built for a
+     * newer CUDA; where none is, the kernels run. Never skipped: the
      * device kit counts a skip on a GPU machine as a failure.
      */
     @Test
@@ -83,5 +84,11 @@ class CudaGpuParityTest extends CudaParityChecks {
             assertTrue(why != null, "bound a cuDNN that CudaLibraries did not find: " + CudnnBinding.describeBound());
         }
         assertTrue(backend.convolutionsOnCudnn() == (why == null && useCudnn()), backend.describe());
+        if (backend.convolutionsOnCudnn()) {
+            // and no test geometry quietly fell back to our kernels (the parity checks would still pass)
+            for (org.bottleneck.backend.ConvGeometry g : CONVS) {
+                assertTrue(backend.whyNotCudnn(g) == null, g + " does not run on cuDNN: " + backend.whyNotCudnn(g));
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ class CudaProbeOnFakeHostsTest {
         toolkit12 = tmp.resolve("cuda-12.6/lib64");
         cudnn13 = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cudnn/lib");
         assumeTrue(FakeCudaHost.driver(driver) && FakeCudaHost.cublas(wheel13, 13) && FakeCudaHost.cublas(toolkit12, 12)
-                && FakeCudaHost.cudnn(cudnn13, 9, "9.5.1", 90501, 13000), "skipped: no gcc");
+                && FakeCudaHost.cudnn(cudnn13, 9, "9.5.1", 90501, 13000, false), "skipped: no gcc");
         assumeTrue(KernelImages.present(), "skipped: built without nvcc, so the probe stops at the kernels");
     }
 

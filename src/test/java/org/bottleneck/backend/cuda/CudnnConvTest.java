@@ -32,15 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link CudaLibraries}, one is chosen for a CUDA 13 driver, dlopened, and run on host memory.
  * The results are compared with the CPU backend's convolutions (small integers: exact).
  *
+ * <p>The second half runs the whole CUDA backend on the host emulation ({@link EmulatedDevice},
+ * real host addresses) with the twin's handle: its self-test, the convolutions on cuDNN (no
+ * kernel launched), and both fall-backs to the emulated kernels (a geometry cuDNN cannot plan,
+ * a cuDNN call that fails mid-run), each still equal to the CPU backend.
+ *
  * <p>What this cannot show: that real cuDNN behaves as the twin does (the GPU suite compares
- * the cuDNN path with the CPU on a GPU host), and CudaConv's choice between cuDNN and our kernels
- * (the host emulation's memory is Java arrays, which no cuDNN can address).
+ * the cuDNN path with the CPU on a GPU host, and asserts every test geometry ran on it).
  */
 class CudnnConvTest {
     @TempDir
     static Path tmp;
 
     private static Path good;
+    /** What loading the cuDNN with the broken sub-library said. */
+    private static String brokenReason;
     private static long[] handle = {0};
     /** The CPU twin; the suite's one instance (OpenBLAS's threads are set once per process). */
     private static final CpuBackend cpu = CudaParityChecks.CPU;
@@ -53,15 +59,21 @@ class CudnnConvTest {
                 "skipped: this machine has a CUDA driver; the GPU suite tests the binding against its real cuDNN");
         assumeTrue(CudnnBinding.class.getResource("/org/bottleneck/native/libbottleneck_cuda.so") != null,
                 "skipped: built without a C compiler, so without libbottleneck_cuda.so");
-        // Searched first: a cuDNN 9 built for CUDA 14, which a CUDA 13 driver cannot run; then the
-        // wheel's cuDNN 8 for CUDA 12.4. (Different sonames: two libraries of one soname cannot both be loaded.)
+        // Searched first: a cuDNN 9 whose sub-library is not a library; then a cuDNN 9 built for
+        // CUDA 14, which a CUDA 13 driver cannot run; then the wheel's cuDNN 8 for CUDA 12.4. None
+        // of the folders is on the loader's path: the front library's cudnnCreate finds its
+        // sub-library only because the binding preloaded it. (Two libraries of one soname cannot be
+        // loaded at once: the two 9s are closed again before the 8 is opened.)
+        Path broken = tmp.resolve("broken/lib");
         Path tooNew = tmp.resolve("cuda-14/lib64");
         good = tmp.resolve("venv/lib/python3.12/site-packages/nvidia/cudnn/lib");
-        assumeTrue(FakeCudaHost.cudnn(tooNew, 9, "9.9.0", 90900, 14000), "skipped: no gcc");
-        FakeCudaHost.cudnn(good, 8, "8.9.7", 8907, 12040);
+        assumeTrue(FakeCudaHost.cudnn(broken, 9, "9.1.0", 90100, 13000, true), "skipped: no gcc");
+        FakeCudaHost.cudnn(tooNew, 9, "9.9.0", 90900, 14000, false);
+        FakeCudaHost.cudnn(good, 8, "8.9.7", 8907, 12040, false);
 
-        List<CudaLibraries.Found> found = CudaLibraries.find(List.of(tooNew, good));
-        assertEquals(2, found.size(), found.toString());
+        brokenReason = CudnnBinding.load(CudaLibraries.find(List.of(broken)), 13000);
+        List<CudaLibraries.Found> found = CudaLibraries.find(List.of(broken, tooNew, good));
+        assertEquals(3, found.size(), found.toString());
         assertNull(CudnnBinding.load(found, 13000), CudnnBinding.unavailable());
         assertEquals(0, CudnnBinding.create(handle));
         assertNotEquals(0, handle[0]);
@@ -76,7 +88,14 @@ class CudnnConvTest {
     }
 
     @Test
-    void skipsTheCudnnBuiltForANewerCudaAndBindsTheOneTheDriverRuns() {
+    void aSubLibraryThatWillNotLoadFailsTheBindWithTheLoadersMessage() {
+        assertNotNull(brokenReason);
+        assertTrue(brokenReason.startsWith("dlopen cuDNN sub-library: ") && brokenReason.contains("libcudnn_ops.so.9")
+                && brokenReason.contains("libcudnn.so.9 (9.1.0)"), brokenReason);
+    }
+
+    @Test
+    void skipsTheBrokenAndTheTooNewCudnnAndBindsTheOneTheDriverRuns() {
         assertEquals(good.resolve("libcudnn.so.8"), CudnnBinding.bound().path());
         assertEquals("cuDNN 8.9.7 (for CUDA 12.4) from " + good.resolve("libcudnn.so.8"), CudnnBinding.describeBound());
         assertNull(CudnnBinding.unavailable());
@@ -164,6 +183,96 @@ class CudnnConvTest {
         FloatBuffer dwNew = nans(wN);
         dnn.backwardFilter(p, g, address(xb), address(dyb), 0f, address(dwNew), address(ws));
         assertArrayEquals(cpuBackwardFilter(g, x, dy, 0f, new float[wN]), read(dwNew), g + " backward filter, beta 0");
+    }
+
+    // ------------------------------------------------------------------ the whole backend on the host emulation
+
+    @TempDir
+    static Path harnessDir;
+
+    private static CudaBackend emulatedBackend(EmulatedDevice device) {
+        String why = HostHarness.unavailableReason();
+        assumeTrue(why == null, why);
+        return new CudaBackend(device, false, true);
+    }
+
+    /** x, w, dy of g uploaded to {@code b} (small integers, seeded by g), with their CPU copies. */
+    private record Operands(ConvGeometry g, float[] x, float[] w, float[] dy, Tensor gx, Tensor gw, Tensor gdy, Tensor out,
+                            Tensor dxOut, Tensor dwOut, Tensor ws) {
+        static Operands of(CudaBackend b, ConvGeometry g) {
+            SplittableRandom r = new SplittableRandom(11 + g.hashCode());
+            float[] x = smallInts(r, (int) g.inputShape().size()), w = smallInts(r, (int) g.weightShape().size());
+            float[] dy = smallInts(r, (int) g.outputShape().size());
+            return new Operands(g, x, w, dy, upload(b, g.inputShape(), x), upload(b, g.weightShape(), w),
+                    upload(b, g.outputShape(), dy), upload(b, g.outputShape(), null), upload(b, g.inputShape(), null),
+                    upload(b, g.weightShape(), null), upload(b, Shape.of((int) Math.max(1, b.convWorkspaceFloats(g))), null));
+        }
+
+        private static Tensor upload(CudaBackend b, Shape s, float[] v) {
+            Tensor t = new Tensor(b.allocate(s.size(), "operand"), 0, s);
+            if (v != null) {
+                b.upload(v, 0, t);
+            }
+            return t;
+        }
+
+        /** The three ops on {@code b}, each compared exactly with the CPU backend's. */
+        void checkAll(CudaBackend b) {
+            b.conv2dForward(g, gx, gw, out, ws);
+            assertArrayEquals(cpuForward(g, x, w), download(b, out), g + " forward");
+            b.conv2dBackwardData(g, gdy, gw, dxOut, ws);
+            assertArrayEquals(cpuBackwardData(g, dy, w), download(b, dxOut), g + " backward data");
+            b.conv2dBackwardFilter(g, gx, gdy, 0f, dwOut, ws);
+            assertArrayEquals(cpuBackwardFilter(g, x, dy, 0f, new float[w.length]), download(b, dwOut), g + " backward filter");
+        }
+
+        private static float[] download(CudaBackend b, Tensor t) {
+            float[] v = new float[(int) t.size()];
+            b.download(t, v, 0);
+            return v;
+        }
+    }
+
+    @Test
+    void theBackendPassesItsSelfTestAndRunsConvolutionsOnCudnnWithoutAKernel() {
+        EmulatedDevice device = new EmulatedDevice(harnessDir, handle[0]);
+        try (CudaBackend b = emulatedBackend(device)) {
+            assertTrue(b.convolutionsOnCudnn(), b.describe());
+            assertTrue(b.describe().contains("convolutions: cuDNN 8.9.7 (for CUDA 12.4)"), b.describe());
+            for (ConvGeometry g : new ConvGeometry[] {CONVS[1], CONVS[4]}) {
+                Operands o = Operands.of(b, g);
+                assertNull(b.whyNotCudnn(g));
+                int before = device.launches;
+                o.checkAll(b);
+                assertEquals(before, device.launches, g + ": a kernel ran, so the op did not go to cuDNN");
+            }
+        }
+    }
+
+    @Test
+    void geometriesCudnnCannotPlanOrFailsOnRunOnTheKernelsAndStillMatchTheCpu() {
+        EmulatedDevice device = new EmulatedDevice(harnessDir, handle[0]);
+        try (CudaBackend b = emulatedBackend(device)) {
+            // planning refuses it: the twin has no deterministic backward filter for k = 7
+            ConvGeometry unplanned = new ConvGeometry(1, 1, 7, 7, 2, 7, 1, 1);
+            Operands o = Operands.of(b, unplanned);
+            assertTrue(b.whyNotCudnn(unplanned).contains("no deterministic FP32 backward filter"), b.whyNotCudnn(unplanned));
+            int before = device.launches;
+            o.checkAll(b);
+            assertTrue(device.launches > before, "the kernels ran");
+
+            // planned, but backward data fails when run (as a missing engine would): from then on the kernels
+            ConvGeometry failing = new ConvGeometry(1, 2, 6, 5, 2, 5, 2, 2);
+            Operands f = Operands.of(b, failing);
+            assertNull(b.whyNotCudnn(failing));
+            f.checkAll(b);
+            String why = b.whyNotCudnn(failing);
+            assertTrue(why != null && why.contains("conv2dBackwardData failed") && why.contains("CUDNN_STATUS_EXECUTION_FAILED"), why);
+            before = device.launches;
+            f.checkAll(b);
+            assertTrue(device.launches > before, "after the failure every op of that geometry runs on the kernels");
+            assertTrue(b.convolutionsOnCudnn(), "other geometries stay on cuDNN");
+        }
     }
 
     // ------------------------------------------------------------------ the CPU twin

@@ -7,18 +7,21 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.bottleneck.backend.cuda.KernelSignatures.Param;
 
 /**
- * A {@link Device} whose memory is Java byte arrays and whose kernel launches run the real
+ * A {@link Device} whose memory is direct host buffers and whose kernel launches run the real
  * kernels under host emulation ({@link HostHarness}): CudaBackend's own launch code (argument
- * order, grids, preconditions) runs unchanged, only the silicon is replaced. Addresses are
- * {@code id << 40 | byteOffset}. SGEMM is a naive column-major loop, so the backend's cuBLAS
- * argument mapping is checked too. Counts launches so tests can prove a kernel ran.
+ * order, grids, preconditions) runs unchanged, only the silicon is replaced. Addresses are the
+ * buffers' real host addresses, so a host library can work on them too: with a cuDNN handle
+ * (of the fake cuDNN, host_cudnn.c) the backend's cuDNN path runs here as well. SGEMM is a naive
+ * column-major loop, so the backend's cuBLAS argument mapping is checked too. Counts launches so
+ * tests can prove a kernel ran (or that none did).
  *
  * <p>Like the driver, it keeps one current context per thread: every call but
  * {@link #makeCurrent()} fails with an emulated {@code CUDA_ERROR_INVALID_CONTEXT} on a thread
@@ -28,8 +31,11 @@ import org.bottleneck.backend.cuda.KernelSignatures.Param;
  */
 final class EmulatedDevice implements Device {
     private final Path dir;
-    private final Map<Long, byte[]> memory = new HashMap<>();
-    private long nextId = 1;
+    /** Every allocation by its base address. */
+    private final NavigableMap<Long, ByteBuffer> memory = new TreeMap<>();
+    /** Addresses when our JNI library (which reads a direct buffer's address) is missing. */
+    private long nextSynthetic = 1L << 40;
+    private final long cudnnHandle;
     private boolean closed;
     int launches;
     /** Reported (and cleared) by the next {@link #synchronize()}; null for none. */
@@ -39,7 +45,13 @@ final class EmulatedDevice implements Device {
     private static final ThreadLocal<EmulatedDevice> CURRENT = new ThreadLocal<>();
 
     EmulatedDevice(Path dir) {
+        this(dir, 0);
+    }
+
+    /** With {@code cudnnHandle} (0 for none): a handle of a host cuDNN, which CudaBackend then uses. */
+    EmulatedDevice(Path dir, long cudnnHandle) {
         this.dir = dir;
+        this.cudnnHandle = cudnnHandle;
         CURRENT.set(this);
     }
 
@@ -57,20 +69,31 @@ final class EmulatedDevice implements Device {
         }
     }
 
-    private static long id(long address) {
-        return address >>> 40;
+    /** The base address of the allocation holding {@code address}. */
+    private long base(long address) {
+        Map.Entry<Long, ByteBuffer> e = memory.floorEntry(address);
+        if (e == null || address - e.getKey() >= Math.max(4, e.getValue().capacity())) {
+            throw new IllegalStateException("emulated device: address " + Long.toHexString(address) + " is not allocated");
+        }
+        return e.getKey();
     }
 
-    private static int offset(long address) {
-        return (int) (address & ((1L << 40) - 1));
+    private int offset(long address) {
+        return (int) (address - base(address));
     }
 
     private ByteBuffer bytes(long address) {
-        byte[] b = memory.get(id(address));
-        if (b == null) {
-            throw new IllegalStateException("emulated device: address " + Long.toHexString(address) + " is not allocated");
+        return memory.get(base(address)).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private long addressOf(ByteBuffer b) {
+        try {
+            return CublasBinding.address(b);
+        } catch (UnsatisfiedLinkError e) {
+            long a = nextSynthetic;
+            nextSynthetic += 1L << 40;
+            return a;
         }
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override
@@ -81,14 +104,15 @@ final class EmulatedDevice implements Device {
     @Override
     public DeviceView allocate(CudaStorage owner, long bytes, String label) {
         requireCurrent("allocate");
-        long id = nextId++;
-        memory.put(id, new byte[Math.toIntExact(Math.max(bytes, 4))]);
-        return new DeviceView(owner, id << 40, 0, bytes / 4);
+        ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 4))).order(ByteOrder.LITTLE_ENDIAN);
+        long base = addressOf(b);
+        memory.put(base, b);
+        return new DeviceView(owner, base, 0, bytes / 4);
     }
 
     @Override
     public void free(DeviceView root) {
-        if (!closed && memory.remove(id(root.address)) == null) {
+        if (!closed && memory.remove(root.address) == null) {
             throw new IllegalStateException("emulated device: double free of " + root.storage.label());
         }
     }
@@ -147,8 +171,7 @@ final class EmulatedDevice implements Device {
                     if (a == 0) {
                         args.add("null");
                     } else {
-                        bytes(a); // must be allocated
-                        int k = buffers.computeIfAbsent(id(a), x -> buffers.size());
+                        int k = buffers.computeIfAbsent(base(a), x -> buffers.size()); // must be allocated
                         args.add("p" + k + "+" + offset(a));
                     }
                 }
@@ -164,7 +187,10 @@ final class EmulatedDevice implements Device {
         try {
             for (Map.Entry<Long, Integer> e : buffers.entrySet()) {
                 Path f = dir.resolve("buf" + e.getValue());
-                Files.write(f, memory.get(e.getKey()));
+                ByteBuffer b = memory.get(e.getKey());
+                byte[] bytes = new byte[b.capacity()];
+                b.get(0, bytes);
+                Files.write(f, bytes);
                 files.add(f);
                 cmd.add(f.toString());
             }
@@ -174,7 +200,7 @@ final class EmulatedDevice implements Device {
             int k = 0;
             for (Map.Entry<Long, Integer> e : buffers.entrySet()) {
                 byte[] back = Files.readAllBytes(files.get(k++));
-                System.arraycopy(back, 0, memory.get(e.getKey()), 0, back.length);
+                memory.get(e.getKey()).put(0, back);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -220,14 +246,13 @@ final class EmulatedDevice implements Device {
         memory.clear();
     }
 
-    /** The emulation's memory is Java arrays, which no cuDNN can address: convolutions run on the emulated kernels. */
     @Override
     public long cudnnHandle() {
-        return 0;
+        return cudnnHandle;
     }
 
     @Override
     public String whyNoCudnn() {
-        return "no cuDNN under host emulation";
+        return cudnnHandle != 0 ? null : "no cuDNN handle given to the host emulation";
     }
 }

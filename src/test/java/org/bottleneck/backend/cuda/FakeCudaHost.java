@@ -36,14 +36,24 @@ final class FakeCudaHost {
 
     /**
      * libcudnn.so.{major} (real file libcudnn.so.{version}) in {@code dir}: host_cudnn.c reporting
-     * cudnnGetVersion {@code versionCode} and cudnnGetCudartVersion {@code cudart}.
+     * cudnnGetVersion {@code versionCode} and cudnnGetCudartVersion {@code cudart}, and next to it
+     * the sub-library its cudnnCreate loads by bare soname, as the real front library does
+     * (libcudnn_ops.so.9 for cuDNN 9, libcudnn_ops_infer.so.8 for 8; host_cudnn_sublibrary.c).
+     * {@code brokenSublibrary}: that file is not a library at all, so loading it fails.
      */
-    static boolean cudnn(Path dir, int major, String version, int versionCode, int cudart)
+    static boolean cudnn(Path dir, int major, String version, int versionCode, int cudart, boolean brokenSublibrary)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
+        String sub = (major >= 9 ? "libcudnn_ops.so." : "libcudnn_ops_infer.so.") + major;
+        if (brokenSublibrary) {
+            Files.writeString(dir.resolve(sub), "not an ELF file\n");
+        } else if (!gcc("-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-Wl,-soname," + sub,
+                SRC.resolve("host_cudnn_sublibrary.c").toString(), "-o", dir.resolve(sub).toString())) {
+            return false;
+        }
         if (!gcc("-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-Wl,-soname,libcudnn.so." + major,
-                "-DFAKE_VERSION=" + versionCode, "-DFAKE_CUDART=" + cudart, SRC.resolve("host_cudnn.c").toString(),
-                "-o", dir.resolve("libcudnn.so." + version).toString(), "-lm")) {
+                "-DFAKE_VERSION=" + versionCode, "-DFAKE_CUDART=" + cudart, "-DFAKE_SUBLIBRARY=\"" + sub + "\"",
+                SRC.resolve("host_cudnn.c").toString(), "-o", dir.resolve("libcudnn.so." + version).toString(), "-lm", "-ldl")) {
             return false;
         }
         Files.createSymbolicLink(dir.resolve("libcudnn.so." + major), Path.of("libcudnn.so." + version));
