@@ -141,6 +141,55 @@ extern "C" __global__ void upsample_nearest_forward(const float* x, float* y, in
     y[i] = x[(pl * h + r / factor) * w + j / factor];
 }
 
+// Keys' cubic, a = −0.5 (PIL), and the normalized weights of output coordinate i of a side
+// growing n → n·factor over source pixels first + t: the twin of backend/BicubicTaps.java, the
+// same doubles in the same order (kernels are compiled with -fmad=false).
+__device__ static double bn_keys(double x) {
+    double a = fabs(x);
+    return a < 1 ? (1.5 * a - 2.5) * a * a + 1 : a < 2 ? ((-0.5 * a + 2.5) * a - 4) * a + 2 : 0;
+}
+
+__device__ static int bn_bicubic_weights(int i, int n, int factor, int* first, double* w) {
+    double c = (i + 0.5) / factor;
+    int lo = (int) (c - 2.0 + 0.5), hi = (int) (c + 2.0 + 0.5);
+    lo = lo > 0 ? lo : 0;
+    hi = hi < n ? hi : n;
+    double total = 0;
+    for (int r = lo; r < hi; r++) {
+        w[r - lo] = bn_keys(r + 0.5 - c);
+        total += w[r - lo];
+    }
+    for (int t = 0; t < hi - lo; t++) {
+        w[t] /= total;
+    }
+    *first = lo;
+    return hi - lo;
+}
+
+// y(planes, h·f, w·f)[pl,i,j] = Σ_r Σ_s u_i(r)·u_j(s)·x[pl, r, s] (PIL's bicubic growing; Backend
+// javadoc), summed in double in (r, s) order. planes = B·C. One thread per y.
+extern "C" __global__ void upsample_bicubic_forward(const float* x, float* y, int planes, int h, int w,
+                                                    int factor) {
+    int wf = w * factor, hf = h * factor;
+    int i = bn_global_index();
+    if (i >= planes * hf * wf) {
+        return;
+    }
+    int j = i % wf, t = i / wf;
+    int row = t % hf, pl = t / hf;
+    double wr[5], wc[5];
+    int r0, c0;
+    int nr = bn_bicubic_weights(row, h, factor, &r0, wr), nc = bn_bicubic_weights(j, w, factor, &c0, wc);
+    double acc = 0;
+    for (int r = 0; r < nr; r++) {
+        const float* src = x + ((long long) pl * h + r0 + r) * w + c0;
+        for (int c = 0; c < nc; c++) {
+            acc += wr[r] * (wc[c] * (double) src[c]);
+        }
+    }
+    y[i] = (float) acc;
+}
+
 // dx(planes, h, w)[pl,i,j] = Σ_{a<f} Σ_{b<f} dy[pl, i·f + a, j·f + b] (a, then b, in float),
 // overwriting dx: each dx element gathers its own f×f block, so no two threads share an output.
 extern "C" __global__ void upsample_nearest_backward(const float* dy, float* dx, int planes, int h, int w,

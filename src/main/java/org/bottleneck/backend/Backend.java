@@ -128,6 +128,17 @@ public interface Backend extends Allocator, AutoCloseable {
     void upsampleNearestBackward(Tensor dy, int factor, Tensor dx);
 
     /**
+     * Bicubic upsampling as PIL's {@code resize(BICUBIC)} grows an image (the super-resolution
+     * baseline): {@code y(B,C,H·f,W·f)[n,c,i,j] = Σ_{r,s} u_i(r)·u_j(s)·x(B,C,H,W)[n,c,r,s]}, with
+     * the 1-D weights of output i over the source pixels r within 2 of its centre
+     * {@code (i + ½)/f}: Keys' cubic (a = −0.5) at {@code r + ½ − (i + ½)/f}, the taps outside the
+     * image dropped and the rest normalized to sum 1 (so a flat image stays flat). Summed in
+     * double in (r, s) order. Forward only: its input is data (a residual base), never a layer's
+     * output that needs a gradient.
+     */
+    void upsampleBicubicForward(Tensor x, int factor, Tensor y);
+
+    /**
      * Max pooling without padding: {@code y(B,C,Ho,Wo)[n,c,oh,ow] = max_{kh,kw<k}
      * x(B,C,H,W)[n,c,oh·s+kh,ow·s+kw]}, {@code Ho = (H − k)/s + 1}. {@code argmax(B,C,Ho,Wo)}
      * gets the in-plane index {@code ih·W + iw} (as a float, exact below 2^24) of the first

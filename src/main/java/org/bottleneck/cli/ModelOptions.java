@@ -78,7 +78,7 @@ public final class ModelOptions {
         String l = loss.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (l) {
             case "auto" -> a;
-            case "mse" -> a.output() == OutputKind.RESIDUAL_MSE ? a
+            case "mse" -> a.output().residual() ? a
                     : a.withOutput(unitInterval ? OutputKind.SIGMOID_MSE : OutputKind.MSE);
             case "bce" -> {
                 if (!unitInterval) {

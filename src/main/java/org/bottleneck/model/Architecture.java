@@ -120,7 +120,7 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
             s = l.outputShape(s);
             d.add(l);
         }
-        if (output == OutputKind.RESIDUAL_MSE) {
+        if (output.residual()) {
             residualFactor(inputShape(), Shape.of(Arrays.copyOfRange(s.dims(), 1, s.rank())));
         }
         return new Layers(e, d, s);

@@ -64,7 +64,7 @@ public final class Model implements AutoCloseable {
         int[] od = layers.outputShape().dims();
         outSample = Shape.of(java.util.Arrays.copyOfRange(od, 1, od.length));
         codeSample = arch.latentShape();
-        residualFactor = arch.output() == OutputKind.RESIDUAL_MSE ? Architecture.residualFactor(arch.inputShape(), outSample) : 0;
+        residualFactor = arch.output().residual() ? Architecture.residualFactor(arch.inputShape(), outSample) : 0;
 
         List<ParamSpec> specs = new ArrayList<>(encoder.parameters());
         specs.addAll(decoder.parameters());
@@ -76,7 +76,7 @@ public final class Model implements AutoCloseable {
         ParameterInit init = new ParameterInit(backend, seed);
         encoder.initialize(init);
         decoder.initialize(init);
-        if (arch.output() == OutputKind.RESIDUAL_MSE) {
+        if (arch.output().residual()) {
             // The last layer starts at zero, so a residual model starts as its base (the
             // upsampled input) and learns the correction from there, not from noise.
             List<Layer> dl = decoder.layers();
@@ -184,7 +184,7 @@ public final class Model implements AutoCloseable {
         zeroBias = a.take(outputSize());
         sigmoidOut = arch.output() == OutputKind.SIGMOID_MSE ? a.take(out) : null;
         images = arch.output() == OutputKind.BCE ? a.take(out) : null;
-        residualOut = arch.output() == OutputKind.RESIDUAL_MSE ? a.take(out) : null;
+        residualOut = arch.output().residual() ? a.take(out) : null;
     }
 
     public int batchSize() {
@@ -268,7 +268,7 @@ public final class Model implements AutoCloseable {
             case BCE -> backend.bceWithLogits(y, t, m, recon, grad, scale);
             case MSE -> backend.mse(y, t, m, recon, grad, scale);
             case SIGMOID_MSE -> backend.mse(sigmoidOut, t, m, recon, grad, scale);
-            case RESIDUAL_MSE -> backend.mse(residualOut, t, m, recon, grad, scale); // d/d(y + up(x)) = d/dy
+            case RESIDUAL_MSE, RESIDUAL_BICUBIC_MSE -> backend.mse(residualOut, t, m, recon, grad, scale); // d/d(y + up(x)) = d/dy
         }
         backend.fill(penalty, 0f);
     }
@@ -291,7 +291,11 @@ public final class Model implements AutoCloseable {
                 backend.copy(y, residualOut);
                 backend.accumulate(x, residualOut);
             } else {
-                backend.upsampleNearestForward(x, residualFactor, residualOut);
+                if (arch.output() == OutputKind.RESIDUAL_BICUBIC_MSE) {
+                    backend.upsampleBicubicForward(x, residualFactor, residualOut);
+                } else {
+                    backend.upsampleNearestForward(x, residualFactor, residualOut);
+                }
                 backend.accumulate(y, residualOut);
             }
         }
@@ -350,7 +354,7 @@ public final class Model implements AutoCloseable {
             }
             case SIGMOID_MSE -> sigmoidOut;
             case MSE -> y;
-            case RESIDUAL_MSE -> residualOut;
+            case RESIDUAL_MSE, RESIDUAL_BICUBIC_MSE -> residualOut;
         };
     }
 

@@ -13,10 +13,15 @@ package org.bottleneck.model;
  *       loss = ‖t − (y + up(x))‖². The decoder learns the correction of the input, as in
  *       VDSR (Kim et al. 2016), instead of relearning the identity. Decoding a code alone
  *       (no input) gives y.</li>
+ *   <li>RESIDUAL_BICUBIC_MSE: as RESIDUAL_MSE with x upsampled by bicubic (PIL's, the
+ *       super-resolution baseline; {@code Backend#upsampleBicubicForward}) instead of nearest
+ *       neighbour: the decoder starts from the baseline and learns only what it misses, and
+ *       where bicubic is already exact (a flat patch) a zero correction keeps it so.</li>
  * </ul>
  */
 public enum OutputKind {
-    BCE("bce"), SIGMOID_MSE("sigmoid_mse"), MSE("mse"), RESIDUAL_MSE("residual_mse");
+    BCE("bce"), SIGMOID_MSE("sigmoid_mse"), MSE("mse"), RESIDUAL_MSE("residual_mse"),
+    RESIDUAL_BICUBIC_MSE("residual_bicubic_mse");
 
     private final String json;
 
@@ -28,12 +33,17 @@ public enum OutputKind {
         return json;
     }
 
+    /** Whether the output adds the (upsampled) input to the decoder's: the two residual kinds. */
+    public boolean residual() {
+        return this == RESIDUAL_MSE || this == RESIDUAL_BICUBIC_MSE;
+    }
+
     public static OutputKind parse(String s) {
         for (OutputKind k : values()) {
             if (k.json.equalsIgnoreCase(s)) {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown output '" + s + "' (expected bce, sigmoid_mse, mse or residual_mse)");
+        throw new IllegalArgumentException("unknown output '" + s + "' (expected bce, sigmoid_mse, mse, residual_mse or residual_bicubic_mse)");
     }
 }

@@ -27,8 +27,9 @@ import org.bottleneck.tensor.Shape;
  *       (Shi et al. 2016), with a transposed convolution as the sub-pixel step: Conv2d(C→32,
  *       k3 p1) ReLU, Conv2d(32→32, k3 p1) ReLU: a 32×H/f×W/f code; ConvTranspose2d(→16) ReLU
  *       per factor 2 or 3 of f (k3 s2 p1 op1 doubles, k3 s3 triples), Conv2d(16→C, k3 p1), whose
- *       output is added to the input upsampled by nearest neighbour ({@link OutputKind#RESIDUAL_MSE}):
- *       the network learns the correction, not the identity.</li>
+ *       output is added to the input upsampled by bicubic, the baseline ({@link
+ *       OutputKind#RESIDUAL_BICUBIC_MSE}): the network learns the correction of the baseline, not
+ *       the identity (with nearest neighbour as the base it lost to bicubic on flat photo patches).</li>
  * </ul>
  */
 public final class TaskPresets {
@@ -112,8 +113,9 @@ public final class TaskPresets {
             throw new IllegalArgumentException("preset '" + name + "' enlarges by products of 2 and 3 (2, 3, 4, 6, …), not " + f);
         }
         dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY));
-        // the decoder learns the correction of the nearest-upsampled input (as VDSR learns a residual)
-        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, OutputKind.RESIDUAL_MSE);
+        // the decoder learns the correction of the bicubic-upsampled input, the baseline itself
+        // (as VDSR learns a residual over bicubic): where bicubic is exact it has nothing to add
+        return new Architecture(name, in, enc, LatentHead.spatial(0), dec, OutputKind.RESIDUAL_BICUBIC_MSE);
     }
 
     private static int[] image(String name, Shape s) {

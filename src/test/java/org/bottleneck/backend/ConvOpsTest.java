@@ -563,6 +563,49 @@ class ConvOpsTest {
         }
     }
 
+    // ================================================================== bicubic upsampling
+
+    /**
+     * Against PIL-style resampling as the data package implements it for the super-resolution
+     * baseline (data/Resize, separable, its own weight tables): the same weights, but Resize
+     * accumulates the row pass in float, so they agree to ~1e-6 relative; 1e-5 absolute on
+     * values in [-2, 2]. A flat image must stay exactly flat (the weights sum to 1).
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void upsampleBicubic(Backend be) {
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 4}, {1, 2, 3, 7}, {1, 1, 8, 8}};
+        try (Tensors ts = new Tensors(be)) {
+            for (int[] d : shapes) {
+                for (int f = 1; f <= 4; f++) {
+                    int b = d[0], c = d[1], h = d[2], w = d[3], hy = h * f, wy = w * f;
+                    int nx = b * c * h * w, ny = b * c * hy * wy;
+                    String what = "upsampleBicubic f=" + f + " " + Arrays.toString(d);
+                    float[] x = uniform(seedOf(nx, f, 23), nx, -2, 2);
+                    float[] ref = org.bottleneck.data.Resize.resize(x, b * c, h, w, hy, wy, org.bottleneck.data.Resize.Filter.BICUBIC);
+                    double[] want = new double[ny];
+                    for (int i = 0; i < ny; i++) {
+                        want[i] = ref[i];
+                    }
+                    Tensor ty = ts.of(nans(ny), b, c, hy, wy);
+                    be.upsampleBicubicForward(ts.of(x, d), f, ty);
+                    float[] got = ts.get(ty);
+                    assertNonZero(what + " x", x);
+                    assertNonZero(what + " y", got);
+                    check(what, want, got, false, 1e-5);
+
+                    float[] flat = new float[nx];
+                    Arrays.fill(flat, 0.3f);
+                    Tensor tf = ts.of(nans(ny), b, c, hy, wy);
+                    be.upsampleBicubicForward(ts.of(flat, d), f, tf);
+                    for (float v : ts.get(tf)) {
+                        assertEquals(0.3f, v, 0f, what + ": a flat image must stay flat");
+                    }
+                }
+            }
+        }
+    }
+
     // ================================================================== nearest upsampling
 
     @ParameterizedTest

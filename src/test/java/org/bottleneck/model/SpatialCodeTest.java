@@ -118,6 +118,45 @@ class SpatialCodeTest {
     void gradientsFlowThroughTheFeatureMap() {
         checkGradients(JSON);
         checkGradients(RESIDUAL);
+        checkGradients(RESIDUAL.replace("residual_mse", "residual_bicubic_mse"));
+    }
+
+    /**
+     * The super-resolution preset's output: a new model is exactly the bicubic baseline (the
+     * apps' Upscale.bicubic, PIL's resampling in data/Resize: agreement to float rounding of its
+     * float row pass, 1e-6), and a trained one adds its decoder output to that base.
+     */
+    @Test
+    void aBicubicResidualModelStartsAsTheBicubicBaselineAndAddsItsOutputToIt() {
+        Backend be = TestBackends.cpu();
+        Shape in = Shape.of(3, 5, 7);
+        try (Model m = new Model(be, TaskPresets.superres("superres", in, Shape.of(3, 10, 14), true), 2)) {
+            assertEquals(OutputKind.RESIDUAL_BICUBIC_MSE, m.architecture().output());
+            m.prepare(2);
+            float[] x = new float[2 * 105];
+            SplittableRandom r = new SplittableRandom(5);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble();
+            }
+            be.upload(x, 0, m.input());
+            m.reconstruct();
+            float[] fresh = org.bottleneck.testing.Tensors.download(be, m.images());
+            float[] base = new float[fresh.length];
+            for (int b = 0; b < 2; b++) {
+                float[] up = org.bottleneck.apps.baselines.Upscale.bicubic(java.util.Arrays.copyOfRange(x, b * 105, (b + 1) * 105),
+                        3, 5, 7, 10, 14);
+                System.arraycopy(up, 0, base, b * up.length, up.length);
+            }
+            for (int o = 0; o < base.length; o++) {
+                assertEquals(base[o], fresh[o], 1e-6, "a new model is the bicubic baseline, at " + o);
+            }
+            randomize(be, m, new SplittableRandom(9));
+            m.reconstruct();
+            float[] y = org.bottleneck.testing.Tensors.download(be, m.output()), img = org.bottleneck.testing.Tensors.download(be, m.images());
+            for (int o = 0; o < img.length; o++) {
+                assertEquals(y[o] + base[o], img[o], 1e-5, "decoder output + bicubic base, at " + o);
+            }
+        }
     }
 
     private static void checkGradients(String json) {

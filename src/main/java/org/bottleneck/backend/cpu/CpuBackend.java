@@ -309,6 +309,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void upsampleBicubicForward(Tensor x, int factor, Tensor y) {
+        conv.upsampleBicubicForward(x, factor, y);
+    }
+
+    @Override
     public void maxPoolForward(Tensor x, int kernel, int stride, Tensor y, Tensor argmax) {
         conv.maxPoolForward(x, kernel, stride, y, argmax);
     }

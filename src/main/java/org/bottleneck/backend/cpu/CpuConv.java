@@ -1,6 +1,7 @@
 package org.bottleneck.backend.cpu;
 
 import org.bottleneck.backend.Activation;
+import org.bottleneck.backend.BicubicTaps;
 import org.bottleneck.backend.ConvChecks;
 import org.bottleneck.backend.ConvGeometry;
 import org.bottleneck.tensor.Shape;
@@ -25,6 +26,8 @@ import org.bottleneck.tensor.Tensor;
 final class CpuConv {
     private final CpuBackend backend;
     private final ConvLoops loops; // the data movement: C on the pool when the library loaded, else the Java twin
+    private final double[] rowTaps = new double[BicubicTaps.MOST]; // bicubic weights, reused: no allocation per call
+    private final double[] colTaps = new double[BicubicTaps.MOST];
 
     CpuConv(CpuBackend backend) {
         this.backend = backend;
@@ -161,6 +164,31 @@ final class CpuConv {
                         }
                     }
                     pdx[dst + j] = sum;
+                }
+            }
+        }
+    }
+
+    /** Bicubic upsampling (PIL's), formula in Backend; taps from {@link BicubicTaps}, summed in double in (r, s) order. */
+    void upsampleBicubicForward(Tensor x, int factor, Tensor y) {
+        ConvChecks.upsample("upsampleBicubicForward", x, factor, y);
+        Shape s = x.shape();
+        int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3), hy = h * factor, wy = w * factor;
+        float[] px = arr(x), py = arr(y);
+        int ox = off(x), oy = off(y);
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < hy; i++) {
+                int nr = BicubicTaps.weights(i, h, factor, rowTaps), r0 = BicubicTaps.first(i, factor);
+                for (int j = 0; j < wy; j++) {
+                    int nc = BicubicTaps.weights(j, w, factor, colTaps), c0 = BicubicTaps.first(j, factor);
+                    double acc = 0;
+                    for (int r = 0; r < nr; r++) {
+                        int row = ox + (pl * h + r0 + r) * w + c0;
+                        for (int c = 0; c < nc; c++) {
+                            acc += rowTaps[r] * (colTaps[c] * px[row + c]);
+                        }
+                    }
+                    py[oy + (pl * hy + i) * wy + j] = (float) acc;
                 }
             }
         }

@@ -47,6 +47,7 @@ final class CudaConv {
     private final Kernel channelBiasActBackward = new Kernel(KernelSignatures.CHANNEL_BIAS_ACTIVATION_BACKWARD);
     private final Kernel upsampleForward = new Kernel(KernelSignatures.UPSAMPLE_NEAREST_FORWARD);
     private final Kernel upsampleBackward = new Kernel(KernelSignatures.UPSAMPLE_NEAREST_BACKWARD);
+    private final Kernel upsampleBicubic = new Kernel(KernelSignatures.UPSAMPLE_BICUBIC_FORWARD);
     private final Kernel maxPoolForward = new Kernel(KernelSignatures.MAX_POOL_FORWARD);
     private final Kernel maxPoolBackward = new Kernel(KernelSignatures.MAX_POOL_BACKWARD);
 
@@ -417,6 +418,18 @@ final class CudaConv {
         int n = dx.length();
         if (n > 0) {
             upsampleBackward.begin().ptr(pdy).ptr(pdx).i32(s.dim(0) * s.dim(1)).i32(s.dim(2)).i32(s.dim(3)).i32(factor)
+                    .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
+        }
+    }
+
+    void upsampleBicubicForward(Tensor x, int factor, Tensor y) {
+        String op = "upsampleBicubicForward";
+        ConvChecks.upsample(op, x, factor, y);
+        Shape s = x.shape();
+        long px = backend.addr(op, x), py = backend.addr(op, y);
+        int n = y.length();
+        if (n > 0) {
+            upsampleBicubic.begin().ptr(px).ptr(py).i32(s.dim(0) * s.dim(1)).i32(s.dim(2)).i32(s.dim(3)).i32(factor)
                     .launch(device, ceilDiv(n, BLOCK), 1, BLOCK, 1);
         }
     }

@@ -93,6 +93,8 @@ public final class KernelSignatures {
             Signature.of("upsample_nearest_forward", PTR, PTR, I32, I32, I32, I32);
     public static final Signature UPSAMPLE_NEAREST_BACKWARD =
             Signature.of("upsample_nearest_backward", PTR, PTR, I32, I32, I32, I32);
+    public static final Signature UPSAMPLE_BICUBIC_FORWARD =
+            Signature.of("upsample_bicubic_forward", PTR, PTR, I32, I32, I32, I32);
     public static final Signature MAX_POOL_FORWARD =
             Signature.of("max_pool_forward", PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, I32);
     public static final Signature MAX_POOL_BACKWARD =
@@ -108,5 +110,6 @@ public final class KernelSignatures {
             ADAMW, SGD,
             IM2COL, COL2IM, ROWS_TO_NCHW, NCHW_TO_ROWS,
             CHANNEL_BIAS_ACTIVATION_FORWARD, CHANNEL_BIAS_ACTIVATION_BACKWARD,
-            UPSAMPLE_NEAREST_FORWARD, UPSAMPLE_NEAREST_BACKWARD, MAX_POOL_FORWARD, MAX_POOL_BACKWARD);
+            UPSAMPLE_NEAREST_FORWARD, UPSAMPLE_NEAREST_BACKWARD, UPSAMPLE_BICUBIC_FORWARD, MAX_POOL_FORWARD,
+            MAX_POOL_BACKWARD);
 }

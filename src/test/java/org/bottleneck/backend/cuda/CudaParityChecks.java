@@ -535,6 +535,21 @@ abstract class CudaParityChecks {
         }
     }
 
+    /** Bicubic upsampling: the same double weights and sums in the same order on both sides (-fmad=false): EXACT. */
+    @Test
+    void upsampleBicubicForward() {
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 4}, {1, 2, 9, 7}};
+        for (int[] s : shapes) {
+            for (int f = 1; f <= 4; f++) {
+                int n = s[0] * s[1] * s[2] * s[3], ny = n * f * f;
+                Twin x = twin(gaussian(n, 1f), s), y = twin(gaussian(ny, 1f), s[0], s[1], s[2] * f, s[3] * f);
+                CPU.upsampleBicubicForward(x.c, f, y.c);
+                cuda().upsampleBicubicForward(x.g, f, y.g);
+                y.check("upsampleBicubicForward f=" + f + " " + Shape.of(s), 0, 0);
+            }
+        }
+    }
+
     @Test
     void upsampleNearestForwardAndBackward() {
         int[][] cases = {{3, 2, 3, 2, 2}, {1, 3, 2, 3, 3}, {2, 1, 3, 1, 1}}; // B, C, H, W, factor
