@@ -142,7 +142,7 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
     }
 
     /**
-     * The nearest-neighbour factor f of a residual output: out = (C, f·H, f·W) for an input
+     * The upsampling factor f of a residual output (nearest or bicubic): out = (C, f·H, f·W) for an input
      * (C, H, W), or (C, H, W) for a one-channel input (1, H, W) (f = 1, the grey image in every
      * channel), or an error naming both shapes.
      */
@@ -154,7 +154,8 @@ public record Architecture(String name, int[] input, List<LayerSpec> encoder, La
         }
         boolean channels = images && (in.dim(0) == out.dim(0) || (f == 1 && in.dim(0) == 1));
         if (!images || f < 1 || !channels || f * in.dim(1) != out.dim(1) || f * in.dim(2) != out.dim(2)) {
-            throw new IllegalArgumentException("output residual_mse adds the input to the output, upsampled by an integer "
+            throw new IllegalArgumentException("a residual output (residual_mse, residual_bicubic_mse) adds the input to "
+                    + "the output, upsampled by an integer "
                     + "factor with the same channels (or one channel repeated at the same size): input " + in
                     + " does not fit output " + out);
         }

@@ -95,6 +95,7 @@ public final class CudaBackend implements Backend {
             this.sumResult = new DeviceView(scratch, root.address + SUM_PARTIALS * 8L, SUM_PARTIALS * 8L, 2);
             conv.selfTestCudnn();
         } catch (RuntimeException | Error e) {
+            conv.close();
             device.close();
             throw e;
         }

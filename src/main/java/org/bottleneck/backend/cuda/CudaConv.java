@@ -100,10 +100,16 @@ final class CudaConv {
 
     /**
      * A cuDNN call of {@code op} failed: g runs on our kernels from now on (the workspace was sized
-     * for both paths), logged once. An error of the device itself (a fault) is not cuDNN's to
+     * for both paths where our kernels' share fits the cap), logged once; without room for our
+     * kernels the cuDNN error propagates. An error of the device itself (a fault) is not cuDNN's to
      * recover from: the kernels' first launch will report it.
      */
-    private void cudnnFailed(String op, ConvGeometry g, CudaException e) {
+    private void cudnnFailed(String op, ConvGeometry g, CudaException e, Tensor workspace) {
+        long need = g.im2colWorkspaceFloats();
+        if (need > 0 && (workspace == null || workspace.size() < need)) {
+            throw new CudaException(e.getMessage() + " (and the workspace of " + (workspace == null ? 0 : workspace.size())
+                    + " floats cannot hold our kernels' " + need + ", so there is no fallback)");
+        }
         cudnn.refuse(g, op + " failed: " + e.getMessage());
         System.err.println("[bottleneck] " + e.getMessage() + "; " + g + " runs on our kernels from now on");
     }
@@ -141,29 +147,39 @@ final class CudaConv {
             if (plan(g) == null) {
                 failure = "it cannot plan " + g + ": " + cudnn.whyNot(g);
             } else {
-                storage = backend.allocate(4 * 9 + wsFloats, "cuDNN self-test");
-                Tensor x = new Tensor(storage, 0, g.inputShape()), w = new Tensor(storage, 9, g.weightShape());
-                Tensor y = new Tensor(storage, 18, g.outputShape()), d = new Tensor(storage, 27, g.inputShape());
-                Tensor ws = new Tensor(storage, 36, Shape.of(Math.toIntExact(wsFloats)));
+                // Each operand at its own 256-byte boundary, as the arena places real tensors
+                // (cuDNN may refuse, or pick other kernels for, less aligned pointers); each output
+                // NaN-filled first and separate from the others, so a call that writes nothing fails.
+                int at = 64; // floats: 256 bytes
+                storage = backend.allocate(5L * at + wsFloats, "cuDNN self-test");
+                Tensor x = new Tensor(storage, 0, g.inputShape()), w = new Tensor(storage, at, g.weightShape());
+                Tensor y = new Tensor(storage, 2L * at, g.outputShape()), dx = new Tensor(storage, 3L * at, g.inputShape());
+                Tensor dw = new Tensor(storage, 4L * at, g.weightShape());
+                Tensor ws = new Tensor(storage, 5L * at, Shape.of(Math.toIntExact(wsFloats)));
+                float[] nans = new float[9];
+                java.util.Arrays.fill(nans, Float.NaN);
                 backend.upload(ones, 0, x);
                 backend.upload(ones, 0, w);
+                backend.upload(nans, 0, y);
+                backend.upload(nans, 0, dx);
+                backend.upload(nans, 0, dw);
                 forward(g, x, w, y, ws);
                 failure = mismatch("forward", y, expected);
                 if (failure == null) {
-                    backend.upload(ones, 0, y);
-                    backwardData(g, y, w, d, ws);
-                    failure = mismatch("backward data", d, expected);
+                    backend.upload(ones, 0, y); // dy: ones
+                    backwardData(g, y, w, dx, ws);
+                    failure = mismatch("backward data", dx, expected);
                 }
                 if (failure == null) {
-                    backwardFilter(g, x, y, 0f, d, ws);
-                    failure = mismatch("backward filter", d, expected);
+                    backwardFilter(g, x, y, 0f, dw, ws);
+                    failure = mismatch("backward filter", dw, expected);
                 }
                 if (failure == null && cudnn.whyNot(g) != null) {
                     failure = cudnn.whyNot(g); // a call failed and the op fell back to our kernels
                 }
             }
-        } catch (CudaException e) {
-            failure = e.getMessage();
+        } catch (RuntimeException | LinkageError e) { // a CUDA or cuDNN error, or a binding that cannot link
+            failure = e.toString();
         } finally {
             if (storage != null) {
                 storage.close();
@@ -247,10 +263,16 @@ final class CudaConv {
 
     // ------------------------------------------------------------------ convolution
 
-    /** Enough for either path, so an op whose cuDNN call fails can still run on our kernels. */
+    /**
+     * Enough for either path, so an op whose cuDNN call fails can still run on our kernels: with a
+     * plan, the larger of cuDNN's workspace and ours, ours only while it fits the cap (one huge
+     * sample can exceed it; cuDNN then runs without that reserve).
+     */
     long workspaceFloats(ConvGeometry g) {
         CudnnConv.Plan p = plan(g);
-        return p != null ? Math.max((p.workspaceBytes() + 3) / 4, g.im2colWorkspaceFloats()) : g.im2colWorkspaceFloats();
+        long im2col = g.im2colWorkspaceFloats();
+        return p == null ? im2col
+                : Math.max((p.workspaceBytes() + 3) / 4, im2col <= ConvGeometry.WORKSPACE_CAP_FLOATS ? im2col : 0);
     }
 
     void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
@@ -260,12 +282,16 @@ final class CudaConv {
         if (p != null) {
             long px = backend.addr(op, x), pw = backend.addr(op, w), py = backend.addr(op, y);
             long ws = backend.addrOrNull(op, workspace);
+            boolean ran = false;
             try {
                 cudnn.forward(p, g, px, pw, py, ws);
-                afterCudnn(op, g);
+                ran = true;
+            } catch (CudaException e) { // cuDNN's own status: this geometry moves to our kernels
+                cudnnFailed(op, g, e, workspace);
+            }
+            if (ran) {
+                afterCudnn(op, g); // a device fault found here is not cuDNN's to recover from: it propagates
                 return;
-            } catch (CudaException e) {
-                cudnnFailed(op, g, e);
             }
         }
         checkChunk(op, g);
@@ -287,12 +313,16 @@ final class CudaConv {
         if (p != null) {
             long pdy = backend.addr(op, dy), pw = backend.addr(op, w), pdx = backend.addr(op, dx);
             long ws = backend.addrOrNull(op, workspace);
+            boolean ran = false;
             try {
                 cudnn.backwardData(p, g, pdy, pw, pdx, ws);
-                afterCudnn(op, g);
+                ran = true;
+            } catch (CudaException e) { // cuDNN's own status: this geometry moves to our kernels
+                cudnnFailed(op, g, e, workspace);
+            }
+            if (ran) {
+                afterCudnn(op, g); // a device fault found here is not cuDNN's to recover from: it propagates
                 return;
-            } catch (CudaException e) {
-                cudnnFailed(op, g, e);
             }
         }
         checkChunk(op, g);
@@ -314,12 +344,16 @@ final class CudaConv {
         if (p != null) {
             long px = backend.addr(op, x), pdy = backend.addr(op, dy), pdw = backend.addr(op, dw);
             long ws = backend.addrOrNull(op, workspace);
+            boolean ran = false;
             try {
                 cudnn.backwardFilter(p, g, px, pdy, beta, pdw, ws);
-                afterCudnn(op, g);
+                ran = true;
+            } catch (CudaException e) { // cuDNN's own status: this geometry moves to our kernels
+                cudnnFailed(op, g, e, workspace);
+            }
+            if (ran) {
+                afterCudnn(op, g); // a device fault found here is not cuDNN's to recover from: it propagates
                 return;
-            } catch (CudaException e) {
-                cudnnFailed(op, g, e);
             }
         }
         checkChunk(op, g);
