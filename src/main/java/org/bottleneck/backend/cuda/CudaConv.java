@@ -269,7 +269,11 @@ final class CudaConv {
      * sample can exceed it; cuDNN then runs without that reserve).
      */
     long workspaceFloats(ConvGeometry g) {
-        CudnnConv.Plan p = plan(g);
+        return workspaceFloats(g, plan(g));
+    }
+
+    /** As above for {@code g}'s plan {@code p} (null: our kernels), which each op has already looked up. */
+    private static long workspaceFloats(ConvGeometry g, CudnnConv.Plan p) {
         long im2col = g.im2colWorkspaceFloats();
         return p == null ? im2col
                 : Math.max((p.workspaceBytes() + 3) / 4, im2col <= ConvGeometry.WORKSPACE_CAP_FLOATS ? im2col : 0);
@@ -277,8 +281,8 @@ final class CudaConv {
 
     void forward(ConvGeometry g, Tensor x, Tensor w, Tensor y, Tensor workspace) {
         String op = "conv2dForward";
-        ConvChecks.conv(op, g, x, w, y, workspace, workspaceFloats(g));
-        CudnnConv.Plan p = plan(g);
+        CudnnConv.Plan p = plan(g); // one lookup per op: the check's workspace size and the dispatch
+        ConvChecks.conv(op, g, x, w, y, workspace, workspaceFloats(g, p));
         if (p != null) {
             long px = backend.addr(op, x), pw = backend.addr(op, w), py = backend.addr(op, y);
             long ws = backend.addrOrNull(op, workspace);
@@ -308,8 +312,8 @@ final class CudaConv {
 
     void backwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace) {
         String op = "conv2dBackwardData";
-        ConvChecks.conv(op, g, dx, w, dy, workspace, workspaceFloats(g));
-        CudnnConv.Plan p = plan(g);
+        CudnnConv.Plan p = plan(g); // one lookup per op: the check's workspace size and the dispatch
+        ConvChecks.conv(op, g, dx, w, dy, workspace, workspaceFloats(g, p));
         if (p != null) {
             long pdy = backend.addr(op, dy), pw = backend.addr(op, w), pdx = backend.addr(op, dx);
             long ws = backend.addrOrNull(op, workspace);
@@ -339,8 +343,8 @@ final class CudaConv {
 
     void backwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
         String op = "conv2dBackwardFilter";
-        ConvChecks.conv(op, g, x, dw, dy, workspace, workspaceFloats(g));
-        CudnnConv.Plan p = plan(g);
+        CudnnConv.Plan p = plan(g); // one lookup per op: the check's workspace size and the dispatch
+        ConvChecks.conv(op, g, x, dw, dy, workspace, workspaceFloats(g, p));
         if (p != null) {
             long px = backend.addr(op, x), pdy = backend.addr(op, dy), pdw = backend.addr(op, dw);
             long ws = backend.addrOrNull(op, workspace);
