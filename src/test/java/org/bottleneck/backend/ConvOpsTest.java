@@ -837,6 +837,9 @@ class ConvOpsTest {
             assertIae("upsample factor", () -> be.upsampleNearestForward(x, 0, x), "upsampleNearestForward", "0");
             assertIae("upsample backward", () -> be.upsampleNearestBackward(ts.zeros(2, 3, 27, 21), 2, x),
                     "upsampleNearestBackward", "[2, 3, 27, 21]");
+            assertIae("bicubic output", () -> be.upsampleBicubicForward(x, 2, ts.zeros(2, 3, 18, 15)),
+                    "upsampleBicubicForward", "[2, 3, 18, 15]", "[2, 3, 18, 14]");
+            assertIae("bicubic factor", () -> be.upsampleBicubicForward(x, 0, x), "upsampleBicubicForward", "0");
 
             Tensor py = ts.zeros(2, 3, 4, 3), pa = ts.zeros(2, 3, 4, 3);
             assertIae("pool kernel", () -> be.maxPoolForward(x, 8, 1, py, pa), "maxPoolForward", "8", "[2, 3, 9, 7]");
