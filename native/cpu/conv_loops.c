@@ -217,7 +217,7 @@ static void channel_forward_part(void *arg, int part, int parts) {
     for (long n = n0; n < n1; n++)
         for (int ch = 0; ch < j->c; ch++) {
             int64_t at = (n * j->c + ch) * (int64_t) j->hw;
-            bias_activation_plane(j->x + at, j->bias[ch], j->y + at, j->hw, j->act, j->slope);
+            bias_activation_plane(j->x + at, j->bias != NULL ? j->bias[ch] : 0.0f, j->y + at, j->hw, j->act, j->slope);
         }
 }
 
@@ -337,9 +337,9 @@ JNIEXPORT void JNICALL Java_org_bottleneck_backend_cpu_NativeConvLoops_channelFo
         JNIEnv *env, jclass cls, jfloatArray x, jint ox, jfloatArray bias, jint ob, jfloatArray y, jint oy, jint batch,
         jint c, jint hw, jint act, jfloat slope) {
     (void) cls;
-    float *px = PIN(x), *pb = PIN(bias), *py = PIN(y);
-    if (px != NULL && pb != NULL && py != NULL) {
-        channel_job job = {.x = px + ox, .bias = pb + ob, .y = py + oy, .batch = batch, .c = c, .hw = hw, .act = act,
+    float *px = PIN(x), *pb = PIN(bias), *py = PIN(y); /* bias NULL: a layer without one */
+    if (px != NULL && (bias == NULL || pb != NULL) && py != NULL) {
+        channel_job job = {.x = px + ox, .bias = pb != NULL ? pb + ob : NULL, .y = py + oy, .batch = batch, .c = c, .hw = hw, .act = act,
                            .slope = slope};
         pool_run(channel_forward_part, &job, parts_for((int64_t) batch * c * hw, batch));
     }

@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
         BN_KERNEL(im2col), BN_KERNEL(col2im), BN_KERNEL(rows_to_nchw), BN_KERNEL(nchw_to_rows),
         BN_KERNEL(channel_bias_activation_forward), BN_KERNEL(channel_bias_activation_backward),
         BN_KERNEL(upsample_nearest_forward), BN_KERNEL(upsample_nearest_backward),
-        BN_KERNEL(upsample_bicubic_forward),
+        BN_KERNEL(upsample_bicubic_forward), BN_KERNEL(subtract_plane_mean),
         BN_KERNEL(max_pool_forward), BN_KERNEL(max_pool_backward),
     };
     if (argc == 2 && std::string(argv[1]) == "--list") {

@@ -98,7 +98,7 @@ extern "C" __global__ void channel_bias_activation_forward(const float* x, const
                                                            int n, int channels, int plane, int act) {
     int i = bn_global_index();
     if (i < n) {
-        y[i] = bn_activate(x[i] + bias[(i / plane) % channels], act);
+        y[i] = bn_activate(x[i] + (bias != 0 ? bias[(i / plane) % channels] : 0.0f), act);  // bias 0: none
     }
 }
 
@@ -125,6 +125,28 @@ extern "C" __global__ void channel_bias_activation_backward(const float* y, cons
             dbias[c] = dbias[c] + (float) s[0];
         }
         __syncthreads();  // s[0] is read before the next channel overwrites s
+    }
+}
+
+// y(planes, plane) = x − the mean of its plane (x may alias y); planes = B·C, plane = H·W. One
+// block per plane (plane-stride loop, uniform across the block); its threads add their share in
+// double and meet in a tree reduction, the mean is rounded to float as the CPU twin rounds it,
+// and every thread subtracts it from its share. blockDim.x is a power of two ≤ 256.
+extern "C" __global__ void subtract_plane_mean(const float* x, float* y, int planes, int plane) {
+    __shared__ double s[BN_MAX_BLOCK];
+    for (int p = (int) blockIdx.x; p < planes; p += (int) gridDim.x) {
+        const float* xp = x + (long long) p * plane;
+        float* yp = y + (long long) p * plane;
+        double acc = 0.0;
+        for (int j = (int) threadIdx.x; j < plane; j += (int) blockDim.x) {
+            acc += (double) xp[j];
+        }
+        bn_block_reduce(s, acc);  // ends with a barrier: every thread sees s[0]
+        float mean = (float) (s[0] / plane);
+        for (int j = (int) threadIdx.x; j < plane; j += (int) blockDim.x) {
+            yp[j] = xp[j] - mean;
+        }
+        __syncthreads();  // s[0] is read before the next plane overwrites s
     }
 }
 

@@ -110,8 +110,8 @@ public interface Backend extends Allocator, AutoCloseable {
     void conv2dBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace);
 
     /**
-     * {@code y(B,C,H,W) = act(x + bias(C)[c])}, one bias per channel (x and y rank 4, NCHW).
-     * x may alias y.
+     * {@code y(B,C,H,W) = act(x + bias(C)[c])}, one bias per channel (x and y rank 4, NCHW);
+     * bias null for a layer without one: {@code y = act(x)}. x may alias y.
      */
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y);
 
@@ -120,6 +120,14 @@ public interface Backend extends Allocator, AutoCloseable {
      * {@code dbias(C)[c] += Σ_{n,h,w} dx[n,c,h,w]}. dx may alias dy.
      */
     void channelBiasActivationBackward(Tensor y, Tensor dy, Activation act, Tensor dx, Tensor dbias);
+
+    /**
+     * Centres each plane: {@code y(B,C,H,W)[n,c] = x[n,c] − m[n,c]}, m the mean of x's plane
+     * (n, c) over its H·W pixels, summed in double and rounded to float before the subtraction.
+     * x may alias y. The map is the projection I − 11ᵀ/(H·W) on each plane, symmetric, so it is
+     * also its own backward: {@code dx = subtractPlaneMean(dy)}.
+     */
+    void subtractPlaneMean(Tensor x, Tensor y);
 
     /** Nearest-neighbour upsampling: {@code y(B,C,H·f,W·f)[n,c,i,j] = x(B,C,H,W)[n,c,i/f,j/f]}. */
     void upsampleNearestForward(Tensor x, int factor, Tensor y);

@@ -26,14 +26,19 @@ public final class ConvChecks {
 
     /** x, y rank 4 and equal; bias (C) = x.shape().dim(1). */
     public static void channelBias(String op, Tensor x, Tensor bias, Tensor y) {
-        rank4(op, "x", x);
-        if (!x.shape().equals(y.shape())) {
-            throw new IllegalArgumentException(op + ": x " + x.shape() + " and y " + y.shape() + " differ");
-        }
+        sameImages(op, x, y);
         int c = x.shape().dim(1);
         if (bias != null && bias.size() != c) {
             throw new IllegalArgumentException(op + ": bias " + bias.shape() + " must hold one value per channel of "
                     + x.shape() + " (" + c + ")");
+        }
+    }
+
+    /** x and y rank 4 (B,C,H,W) and of the same shape. */
+    public static void sameImages(String op, Tensor x, Tensor y) {
+        rank4(op, "x", x);
+        if (!x.shape().equals(y.shape())) {
+            throw new IllegalArgumentException(op + ": x " + x.shape() + " and y " + y.shape() + " differ");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.bottleneck.backend.Activation;
 import org.bottleneck.backend.Backend;
+import org.bottleneck.nn.CenterPlanes;
 import org.bottleneck.nn.Conv2d;
 import org.bottleneck.nn.Dropout;
 import org.bottleneck.nn.Layer;
@@ -44,9 +45,11 @@ public sealed interface LayerSpec {
     Map<String, Function<Fields, LayerSpec>> KINDS = Map.of(
             "dense", f -> new Dense(f.positive("out"), f.activation()),
             "conv2d", f -> new Conv2dSpec(f.positive("out"), f.positive("kernel"), f.optional("stride", 1),
-                    f.optional("padding", 0), f.activation()),
+                    f.optional("padding", 0), f.activation(), f.bool("bias", true)),
             "conv_transpose2d", f -> new ConvTranspose2dSpec(f.positive("out"), f.positive("kernel"),
-                    f.optional("stride", 1), f.optional("padding", 0), f.optional("output_padding", 0), f.activation()),
+                    f.optional("stride", 1), f.optional("padding", 0), f.optional("output_padding", 0), f.activation(),
+                    f.bool("bias", true)),
+            "center", f -> new CenterSpec(),
             "upsample", f -> new UpsampleSpec(f.positive("factor")),
             "max_pool2d", f -> new MaxPool2dSpec(f.positive("kernel"), f.optional("stride", f.positive("kernel"))),
             "flatten", f -> new Flatten(),
@@ -84,15 +87,24 @@ public sealed interface LayerSpec {
         }
     }
 
-    /** (B,Cin,H,W) → (B,out,Ho,Wo), PyTorch's Conv2d(Cin, out, kernel, stride, padding). */
-    record Conv2dSpec(int out, int kernel, int stride, int padding, Activation activation) implements LayerSpec {
+    /**
+     * (B,Cin,H,W) → (B,out,Ho,Wo), PyTorch's Conv2d(Cin, out, kernel, stride, padding, bias);
+     * {@code "bias": false} drops the bias (written only then, so older specs read the same).
+     */
+    record Conv2dSpec(int out, int kernel, int stride, int padding, Activation activation, boolean bias)
+            implements LayerSpec {
+        /** With a bias. */
+        public Conv2dSpec(int out, int kernel, int stride, int padding, Activation activation) {
+            this(out, kernel, stride, padding, activation, true);
+        }
+
         public String type() {
             return "conv2d";
         }
 
         public Layer build(Backend backend, Shape in, long dropoutSeed) {
             requireImage(this, in);
-            Conv2d c = new Conv2d(backend, in.dim(1), out, kernel, stride, padding, activation);
+            Conv2d c = new Conv2d(backend, in.dim(1), out, kernel, stride, padding, activation, bias);
             c.outputShape(in); // fails here, with the shapes, if the kernel does not fit
             return c;
         }
@@ -103,12 +115,20 @@ public sealed interface LayerSpec {
             o.put("stride", stride);
             o.put("padding", padding);
             o.put("activation", Fields.name(activation));
+            if (!bias) {
+                o.put("bias", false);
+            }
         }
     }
 
-    /** (B,Cin,H,W) → (B,out,(H−1)s−2p+k+op,…), PyTorch's ConvTranspose2d. */
-    record ConvTranspose2dSpec(int out, int kernel, int stride, int padding, int outputPadding, Activation activation)
-            implements LayerSpec {
+    /** (B,Cin,H,W) → (B,out,(H−1)s−2p+k+op,…), PyTorch's ConvTranspose2d; {@code "bias"} as for conv2d. */
+    record ConvTranspose2dSpec(int out, int kernel, int stride, int padding, int outputPadding, Activation activation,
+                               boolean bias) implements LayerSpec {
+        /** With a bias. */
+        public ConvTranspose2dSpec(int out, int kernel, int stride, int padding, int outputPadding, Activation activation) {
+            this(out, kernel, stride, padding, outputPadding, activation, true);
+        }
+
         public String type() {
             return "conv_transpose2d";
         }
@@ -116,7 +136,7 @@ public sealed interface LayerSpec {
         public Layer build(Backend backend, Shape in, long dropoutSeed) {
             requireImage(this, in);
             org.bottleneck.nn.ConvTranspose2d c = new org.bottleneck.nn.ConvTranspose2d(backend, in.dim(1), out, kernel,
-                    stride, padding, outputPadding, activation);
+                    stride, padding, outputPadding, activation, bias);
             c.outputShape(in);
             return c;
         }
@@ -128,6 +148,27 @@ public sealed interface LayerSpec {
             o.put("padding", padding);
             o.put("output_padding", outputPadding);
             o.put("activation", Fields.name(activation));
+            if (!bias) {
+                o.put("bias", false);
+            }
+        }
+    }
+
+    /**
+     * (B,C,H,W) → the same with each sample's channel minus its mean over the image ({@link
+     * CenterPlanes}); with bias-free layers after it, a flat image maps to exactly zero.
+     */
+    record CenterSpec() implements LayerSpec {
+        public String type() {
+            return "center";
+        }
+
+        public Layer build(Backend backend, Shape in, long dropoutSeed) {
+            requireImage(this, in);
+            return new CenterPlanes(backend);
+        }
+
+        public void write(ObjectNode o) {
         }
     }
 
@@ -298,6 +339,17 @@ public sealed interface LayerSpec {
                 throw new IllegalArgumentException(where + ": field '" + field + "' must be a number ≥ 0, got " + v);
             }
             return v.asDouble();
+        }
+
+        boolean bool(String field, boolean dflt) {
+            JsonNode v = o.get(field);
+            if (v == null) {
+                return dflt;
+            }
+            if (!v.isBoolean()) {
+                throw new IllegalArgumentException(where + ": field '" + field + "' must be true or false, got " + v);
+            }
+            return v.asBoolean();
         }
 
         double probability(String field) {

@@ -24,12 +24,14 @@ import org.bottleneck.tensor.Shape;
  *       none (H, with a Conv2d(64→16, k3 p1) ReLU instead of the transposes). On MNIST
  *       1×28×28 → 64×7×7 → 1×28×28: 2.9 M multiply-adds a sample forward.</li>
  *   <li>{@code superres} (input (C, H/f, W/f) → target (C, H, W), f = 2, 3, 4): after ESPCN
- *       (Shi et al. 2016), with a transposed convolution as the sub-pixel step: Conv2d(C→32,
- *       k3 p1) ReLU, Conv2d(32→32, k3 p1) ReLU: a 32×H/f×W/f code; ConvTranspose2d(→16) ReLU
- *       per factor 2 or 3 of f (k3 s2 p1 op1 doubles, k3 s3 triples), Conv2d(16→C, k3 p1), whose
- *       output is added to the input upsampled by bicubic, the baseline ({@link
- *       OutputKind#RESIDUAL_BICUBIC_MSE}): the network learns the correction of the baseline, not
- *       the identity (with nearest neighbour as the base it lost to bicubic on flat photo patches).</li>
+ *       (Shi et al. 2016), with a transposed convolution as the sub-pixel step: Center (each
+ *       channel minus its mean), Conv2d(C→32, k3 p1) ReLU, Conv2d(32→32, k3 p1) ReLU: a
+ *       32×H/f×W/f code; ConvTranspose2d(→16) ReLU per factor 2 or 3 of f (k3 s2 p1 op1 doubles,
+ *       k3 s3 triples), Conv2d(16→C, k3 p1), all without biases (as Mohan et al. 2020's
+ *       bias-free denoisers), whose output is added to the input upsampled by bicubic, the
+ *       baseline ({@link OutputKind#RESIDUAL_BICUBIC_MSE}): the network learns the correction of
+ *       the baseline, not the identity (with nearest neighbour as the base it lost to bicubic on
+ *       flat photo patches), and adds exactly nothing to a flat patch.</li>
  * </ul>
  */
 public final class TaskPresets {
@@ -98,21 +100,25 @@ public final class TaskPresets {
             throw new IllegalArgumentException("preset '" + name + "' enlarges an image by an integer factor ≥ 2, the data asks "
                     + "for " + input + " → " + target);
         }
-        List<LayerSpec> enc = List.of(new Conv2dSpec(32, 3, 1, 1, RELU), new Conv2dSpec(32, 3, 1, 1, RELU));
+        // no biases anywhere, after a centring layer: the correction is a positively homogeneous
+        // function of the image's detail (twice the contrast, twice the correction; a flat patch,
+        // none at all), so the low-contrast patches where bicubic is near exact stay near exact
+        List<LayerSpec> enc = List.of(new LayerSpec.CenterSpec(), new Conv2dSpec(32, 3, 1, 1, RELU, false),
+                new Conv2dSpec(32, 3, 1, 1, RELU, false));
         List<LayerSpec> dec = new ArrayList<>();
         int rest = f;
         while (rest % 2 == 0) {
-            dec.add(new ConvTranspose2dSpec(16, 3, 2, 1, 1, RELU));
+            dec.add(new ConvTranspose2dSpec(16, 3, 2, 1, 1, RELU, false));
             rest /= 2;
         }
         while (rest % 3 == 0) {
-            dec.add(new ConvTranspose2dSpec(16, 3, 3, 0, 0, RELU));
+            dec.add(new ConvTranspose2dSpec(16, 3, 3, 0, 0, RELU, false));
             rest /= 3;
         }
         if (rest != 1) {
             throw new IllegalArgumentException("preset '" + name + "' enlarges by products of 2 and 3 (2, 3, 4, 6, …), not " + f);
         }
-        dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY));
+        dec.add(new Conv2dSpec(out[0], 3, 1, 1, IDENTITY, false));
         // the decoder learns the correction of the bicubic-upsampled input, the baseline itself
         // (as VDSR learns a residual over bicubic): where bicubic is exact it has nothing to add
         return new Architecture(name, in, enc, LatentHead.spatial(0), dec, OutputKind.RESIDUAL_BICUBIC_MSE);

@@ -14,11 +14,14 @@ import org.bottleneck.tensor.Tensor;
  * stride s, {@code Ho = (H + 2p − k)/s + 1}. Initialized like PyTorch (U(±1/√(Cin·k·k)) for W
  * and b). Backward, with g = dy ⊙ act'(y): {@code db += Σ_{n,h,w} g}, {@code dW += g ⋆ x}
  * (conv2dBackwardFilter), {@code dx = g ⋆ᵀ W} (conv2dBackwardData). Any H, W the kernel fits.
+ * Without a bias ({@code hasBias} false, PyTorch's {@code bias=False}) there is no b and its
+ * parameter is not in the checkpoint.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
     private final int inC, outC, kernel, stride, padding;
     private final Activation act;
+    private final boolean hasBias;               // false: no b, y = act(conv) (PyTorch's bias=False)
 
     private Tensor weight, bias, dWeight, dBias; // (Cout,Cin,k,k), (Cout)
     private ConvGeometry geometry;               // of the planned batch
@@ -27,7 +30,12 @@ public final class Conv2d implements Layer {
     private Tensor workspace;                    // arena scratch, shared with other layers
     private Tensor x;                            // input of the last forward
 
+    /** With a bias, PyTorch's default. */
     public Conv2d(Backend backend, int inC, int outC, int kernel, int stride, int padding, Activation act) {
+        this(backend, inC, outC, kernel, stride, padding, act, true);
+    }
+
+    public Conv2d(Backend backend, int inC, int outC, int kernel, int stride, int padding, Activation act, boolean hasBias) {
         if (inC <= 0 || outC <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
             throw new IllegalArgumentException("Conv2d needs positive channels, kernel and stride and padding ≥ 0, got in="
                     + inC + " out=" + outC + " k=" + kernel + " s=" + stride + " p=" + padding);
@@ -39,6 +47,7 @@ public final class Conv2d implements Layer {
         this.stride = stride;
         this.padding = padding;
         this.act = act;
+        this.hasBias = hasBias;
     }
 
     /** The geometry of input {@code in} (B,Cin,H,W); fails with both shapes when it does not fit. */
@@ -57,22 +66,25 @@ public final class Conv2d implements Layer {
 
     @Override
     public List<ParamSpec> parameters() {
-        return List.of(new ParamSpec("weight", Shape.of(outC, inC, kernel, kernel)), new ParamSpec("bias", Shape.of(outC)));
+        ParamSpec w = new ParamSpec("weight", Shape.of(outC, inC, kernel, kernel));
+        return hasBias ? List.of(w, new ParamSpec("bias", Shape.of(outC))) : List.of(w);
     }
 
     @Override
     public void bind(List<Tensor> params, List<Tensor> grads) {
         weight = params.get(0);
-        bias = params.get(1);
         dWeight = grads.get(0);
-        dBias = grads.get(1);
+        bias = hasBias ? params.get(1) : null;
+        dBias = hasBias ? grads.get(1) : null;
     }
 
     @Override
     public void initialize(ParameterInit init) {
         float bound = (float) (1.0 / Math.sqrt((double) inC * kernel * kernel));
         init.uniform(weight, bound);
-        init.uniform(bias, bound);
+        if (hasBias) {
+            init.uniform(bias, bound);
+        }
     }
 
     @Override
@@ -95,7 +107,7 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor backward(Tensor dy, Pass pass) {
         boolean overwrite = pass.overwritesGradients();
-        if (overwrite) {
+        if (overwrite && hasBias) {
             backend.fill(dBias, 0f); // (Cout) floats; the bias gradient op adds
         }
         backend.channelBiasActivationBackward(y, dy, act, dy, dBias);

@@ -18,11 +18,13 @@ import org.bottleneck.tensor.Tensor;
  * run backwards, so it needs no op of its own: forward = conv2dBackwardData of G, dx =
  * conv2dForward of G on g = dy ⊙ act'(y), dW = conv2dBackwardFilter of G with x and g swapped.
  * Initialized like PyTorch, whose fan-in for this weight is Cout·k·k: U(±1/√(Cout·k·k)).
+ * Without a bias ({@code hasBias} false, PyTorch's {@code bias=False}) there is no b.
  */
 public final class ConvTranspose2d implements Layer {
     private final Backend backend;
     private final int inC, outC, kernel, stride, padding, outputPadding;
     private final Activation act;
+    private final boolean hasBias;               // false: no b, y = act(conv) (PyTorch's bias=False)
 
     private Tensor weight, bias, dWeight, dBias; // (Cin,Cout,k,k), (Cout)
     private ConvGeometry geometry;               // the convolution (B,Cout,Ho,Wo) → (B,Cin,H,W)
@@ -31,8 +33,14 @@ public final class ConvTranspose2d implements Layer {
     private Tensor workspace;                    // arena scratch, shared with other layers
     private Tensor x;                            // input of the last forward
 
+    /** With a bias, PyTorch's default. */
     public ConvTranspose2d(Backend backend, int inC, int outC, int kernel, int stride, int padding, int outputPadding,
                            Activation act) {
+        this(backend, inC, outC, kernel, stride, padding, outputPadding, act, true);
+    }
+
+    public ConvTranspose2d(Backend backend, int inC, int outC, int kernel, int stride, int padding, int outputPadding,
+                           Activation act, boolean hasBias) {
         if (inC <= 0 || outC <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || outputPadding < 0
                 || outputPadding >= stride) {
             throw new IllegalArgumentException("ConvTranspose2d needs positive channels, kernel and stride, padding ≥ 0"
@@ -47,6 +55,7 @@ public final class ConvTranspose2d implements Layer {
         this.padding = padding;
         this.outputPadding = outputPadding;
         this.act = act;
+        this.hasBias = hasBias;
     }
 
     ConvGeometry geometry(Shape in) {
@@ -74,22 +83,25 @@ public final class ConvTranspose2d implements Layer {
 
     @Override
     public List<ParamSpec> parameters() {
-        return List.of(new ParamSpec("weight", Shape.of(inC, outC, kernel, kernel)), new ParamSpec("bias", Shape.of(outC)));
+        ParamSpec w = new ParamSpec("weight", Shape.of(inC, outC, kernel, kernel));
+        return hasBias ? List.of(w, new ParamSpec("bias", Shape.of(outC))) : List.of(w);
     }
 
     @Override
     public void bind(List<Tensor> params, List<Tensor> grads) {
         weight = params.get(0);
-        bias = params.get(1);
         dWeight = grads.get(0);
-        dBias = grads.get(1);
+        bias = hasBias ? params.get(1) : null;
+        dBias = hasBias ? grads.get(1) : null;
     }
 
     @Override
     public void initialize(ParameterInit init) {
         float bound = (float) (1.0 / Math.sqrt((double) outC * kernel * kernel));
         init.uniform(weight, bound);
-        init.uniform(bias, bound);
+        if (hasBias) {
+            init.uniform(bias, bound);
+        }
     }
 
     @Override
@@ -112,7 +124,7 @@ public final class ConvTranspose2d implements Layer {
     @Override
     public Tensor backward(Tensor dy, Pass pass) {
         boolean overwrite = pass.overwritesGradients();
-        if (overwrite) {
+        if (overwrite && hasBias) {
             backend.fill(dBias, 0f);
         }
         backend.channelBiasActivationBackward(y, dy, act, dy, dBias);

@@ -491,6 +491,21 @@ class ConvOpsTest {
                     assertExact(what + " x untouched", x, ts.get(tx));
                     be.channelBiasActivationForward(tx, tb, act, tx); // in place
                     assertClose(what + " in place", want, ts.get(tx), ELEM_ATOL, ELEM_RTOL);
+
+                    // no bias (a bias-free layer): act(x) itself
+                    double[] wantNoBias = new double[n];
+                    float[] bitsNoBias = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        wantNoBias[i] = actRef(act, x[i]);
+                        bitsNoBias[i] = act.apply(x[i]);
+                    }
+                    Tensor tz = ts.of(nans(n), d);
+                    be.channelBiasActivationForward(ts.of(x, d), null, act, tz);
+                    float[] gotNoBias = ts.get(tz);
+                    assertClose(what + " without a bias", wantNoBias, gotNoBias, ELEM_ATOL, ELEM_RTOL);
+                    if (isCpu(be)) {
+                        assertBits(what + " without a bias = Activation.apply", bitsNoBias, gotNoBias);
+                    }
                 }
             }
         }
@@ -601,6 +616,72 @@ class ConvOpsTest {
                     for (float v : ts.get(tf)) {
                         assertEquals(0.3f, v, 0f, what + ": a flat image must stay flat");
                     }
+                }
+            }
+        }
+    }
+
+    // ================================================================== plane centring
+
+    /**
+     * y = x − the plane's mean against the mean taken in double here. Tolerance: the op rounds
+     * the mean to float (≤ ½ ulp of |mean| ≤ 3, 1.2e-7) and the difference to float (≤ ½ ulp of
+     * |x − m| ≤ 6, 2.4e-7): 1e-6 holds both with room, and a wrong mean (off by one pixel's share)
+     * misses it by far on every plane of more than one pixel.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void subtractPlaneMean(Backend be) {
+        int[][] shapes = {{1, 1, 1, 1}, {7, 3, 5, 9}, {2, 13, 1, 7}, {1, 2, 40, 40}}; // the last: over 1 block of threads
+        try (Tensors ts = new Tensors(be)) {
+            for (int[] d : shapes) {
+                int planes = d[0] * d[1], hw = d[2] * d[3], n = planes * hw;
+                String what = "subtractPlaneMean " + Arrays.toString(d);
+                float[] x = uniform(seedOf(n, 31), n, -3, 3);
+                for (int i = 0; i < n; i++) {
+                    x[i] += 0.5f * (i / hw); // planes of different means
+                }
+                double[] want = new double[n];
+                for (int p = 0; p < planes; p++) {
+                    double mean = 0;
+                    for (int i = 0; i < hw; i++) {
+                        mean += x[p * hw + i];
+                    }
+                    mean /= hw;
+                    for (int i = 0; i < hw; i++) {
+                        want[p * hw + i] = x[p * hw + i] - mean;
+                    }
+                }
+                Tensor tx = ts.of(x, d), ty = ts.of(nans(n), d);
+                be.subtractPlaneMean(tx, ty);
+                float[] got = ts.get(ty);
+                if (hw > 1) {
+                    assertNonZero(what, got);
+                }
+                check(what, want, got, false, 1e-6);
+                assertExact(what + " x untouched", x, ts.get(tx));
+                be.subtractPlaneMean(tx, tx); // in place
+                check(what + " in place", want, ts.get(tx), false, 1e-6);
+
+                // its own adjoint: <P a, b> = <a, P b>, so backward is the same op on dy
+                float[] b = uniform(seedOf(n, 37), n, -1, 1);
+                Tensor pa = ts.of(nans(n), d), pb = ts.of(nans(n), d);
+                be.subtractPlaneMean(ts.of(x, d), pa);
+                be.subtractPlaneMean(ts.of(b, d), pb);
+                float[] gpa = ts.get(pa), gpb = ts.get(pb);
+                double left = 0, right = 0;
+                for (int i = 0; i < n; i++) {
+                    left += (double) gpa[i] * b[i];
+                    right += (double) x[i] * gpb[i];
+                }
+                assertEquals(left, right, 1e-5 * n, what + ": <Pa, b> = <a, Pb>"); // n products each off by ≤ 1e-6·|3+6|
+
+                float[] flat = new float[n];
+                Arrays.fill(flat, 0.37f);
+                Tensor tf = ts.of(nans(n), d);
+                be.subtractPlaneMean(ts.of(flat, d), tf);
+                for (float v : ts.get(tf)) {
+                    assertEquals(0f, v, 0f, what + ": a flat plane must become exactly 0");
                 }
             }
         }
@@ -823,8 +904,9 @@ class ConvOpsTest {
                     "channelBiasActivationForward", "[3]", "[2, 4, 5, 4]");
             assertIae("channel bias y", () -> be.channelBiasActivationForward(y, ts.zeros(4), Activation.RELU, yBad),
                     "[2, 4, 5, 4]", "[2, 4, 5, 5]");
-            assertIae("channel bias null", () -> be.channelBiasActivationForward(y, null, Activation.RELU, y),
-                    "channelBiasActivationForward", "bias");
+            assertIae("center rank", () -> be.subtractPlaneMean(ts.zeros(8, 20), ts.zeros(8, 20)),
+                    "subtractPlaneMean", "[8, 20]");
+            assertIae("center y", () -> be.subtractPlaneMean(y, yBad), "subtractPlaneMean", "[2, 4, 5, 4]", "[2, 4, 5, 5]");
             assertIae("channel bias rank", () -> be.channelBiasActivationForward(ts.zeros(8, 20), ts.zeros(20),
                     Activation.RELU, ts.zeros(8, 20)), "[8, 20]");
             assertIae("channel dbias size", () -> be.channelBiasActivationBackward(y, y, Activation.RELU, y, bias3),

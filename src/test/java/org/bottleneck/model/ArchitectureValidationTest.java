@@ -1,10 +1,12 @@
 package org.bottleneck.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bottleneck.backend.Activation;
+import java.util.List;
 import org.bottleneck.backend.Backend;
 import org.bottleneck.data.transform.Pipeline;
 import org.bottleneck.nn.Dropout;
@@ -113,6 +115,26 @@ class ArchitectureValidationTest {
         assertIae(() -> Architecture.fromJson("{not json"), "not valid JSON");
         assertIae(() -> Architecture.fromJson(convae(",\"decoder\":", ",\"decodr\":")), "missing field 'decoder'");
         assertIae(() -> Architecture.fromJson(convae("\"input\":[1,28,28]", "\"input\":[1,0,28]")), "input", "[1,0,28]");
+        assertIae(() -> Architecture.fromJson(convae("\"padding\":1,", "\"padding\":1,\"bias\":\"no\",")),
+                "encoder layer 0", "'bias'", "true or false", "\"no\"");
+    }
+
+    /** "bias": false and "center" survive the round trip, show in describe(), and drop the bias parameters. */
+    @Test
+    void biasFreeConvolutionsAfterACentringLayer() {
+        String json = convae("\"encoder\":[", "\"encoder\":[{\"type\":\"center\"},")
+                .replace("\"padding\":1,", "\"padding\":1,\"bias\":false,");
+        Architecture a = Architecture.fromJson(json);
+        assertEquals(a, Architecture.fromJson(a.toJson()));
+        assertTrue(a.toJson().contains("\"bias\":false"), a.toJson());
+        assertFalse(Presets.get("convae").toJson().contains("bias"), "a layer with a bias does not write the field");
+        assertTrue(a.describe().startsWith("convae [1, 28, 28] center conv2d(32 k3 s2 p1 relu bias=false)"), a.describe());
+        try (Model m = new Model(TestBackends.cpu(), a, 1)) {
+            List<String> names = m.parameters().specs().stream().map(org.bottleneck.nn.ParamSpec::name).toList();
+            assertFalse(names.contains("encoder.1.bias"), names.toString());
+            assertTrue(names.contains("encoder.1.weight"), names.toString());
+            assertTrue(names.contains("decoder.0.bias"), "the dense layer keeps its bias: " + names);
+        }
     }
 
     @Test

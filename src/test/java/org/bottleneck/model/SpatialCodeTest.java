@@ -159,6 +159,48 @@ class SpatialCodeTest {
         }
     }
 
+    /**
+     * The super-resolution preset's correction has no biases and sees a centred input, so with
+     * any weights (random here, not trained) it adds exactly nothing to a flat image, whatever
+     * its level, and scales with the image's detail: correction(m + a·d) = a·correction(m' + d)
+     * for a &gt; 0 and any levels m, m'. Tolerance: float rounding of sums of a few hundred
+     * products through four layers, 1e-5 relative to the largest correction.
+     */
+    @Test
+    void theSuperresCorrectionIsZeroOnAFlatImageAndScalesWithItsDetail() {
+        Backend be = TestBackends.cpu();
+        Shape in = Shape.of(3, 6, 5);
+        int n = 90;
+        try (Model m = new Model(be, TaskPresets.superres("superres", in, Shape.of(3, 12, 10), true), 4)) {
+            m.prepare(3);
+            randomize(be, m, new SplittableRandom(21));
+            SplittableRandom r = new SplittableRandom(22);
+            float[] detail = new float[n];
+            for (int i = 0; i < n; i++) {
+                detail[i] = (float) (r.nextDouble() - 0.5);
+            }
+            float[] x = new float[3 * n]; // sample 0 flat at 0.61; 1: 0.2 + detail; 2: 0.7 + 2·detail
+            for (int i = 0; i < n; i++) {
+                x[i] = 0.61f;
+                x[n + i] = 0.2f + detail[i];
+                x[2 * n + i] = 0.7f + 2 * detail[i];
+            }
+            be.upload(x, 0, m.input());
+            m.reconstruct();
+            float[] y = org.bottleneck.testing.Tensors.download(be, m.output()); // the correction, before the base
+            int per = y.length / 3;
+            double largest = 0;
+            for (int o = 0; o < per; o++) {
+                assertEquals(0f, y[o], 0f, "a flat image gets no correction, at " + o);
+                largest = Math.max(largest, Math.abs(y[per + o]));
+            }
+            assertTrue(largest > 1e-3, "random weights give a correction to a detailed image: " + largest);
+            for (int o = 0; o < per; o++) {
+                assertEquals(2 * y[per + o], y[2 * per + o], 1e-5 * largest, "twice the detail, twice the correction, at " + o);
+            }
+        }
+    }
+
     private static void checkGradients(String json) {
         Backend be = TestBackends.cpu();
         try (Model m = new Model(be, Architecture.fromJson(json), 11)) {

@@ -412,6 +412,53 @@ class ConvGradientCheckTest {
         fail("no kink-free draw in 100 attempts for " + c);
     }
 
+    // ================================================================== without a bias
+
+    /** bias=False: the reference is the same convolution with b = 0, and the layer has no b to learn. */
+    @Test
+    void convLayersWithoutBias() {
+        ConvCase c = new ConvCase(2, 3, 6, 5, 4, 3, 1, 1, 0, Activation.TANH);
+        ConvCase t = new ConvCase(2, 3, 4, 3, 2, 3, 2, 1, 1, Activation.TANH);
+        long seed = c.seed();
+        float[] x = uniform(seed, c.batch() * c.cin() * c.h() * c.w(), -1.5, 1.5);
+        float[] w = uniform(seed + 1, c.cout() * c.cin() * c.k() * c.k(), -0.3, 0.3);
+        Conv2d conv = new Conv2d(be, c.cin(), c.cout(), c.k(), c.s(), c.p(), c.act(), false);
+        assertEquals(List.of("weight"), conv.parameters().stream().map(ParamSpec::name).toList());
+        checkLayer("Conv2d(" + c + ", bias=False)", conv, Shape.of(c.batch(), c.cin(), c.h(), c.w()), x,
+                new float[][] {w}, c.act(), (xx, pp) -> conv2dPre(xx, pp[0], new double[c.cout()], c.batch(), c.cin(),
+                        c.h(), c.w(), c.cout(), c.k(), c.s(), c.p()), seed, Mode.OVERWRITE);
+
+        float[] xt = uniform(seed + 2, t.batch() * t.cin() * t.h() * t.w(), -1.5, 1.5);
+        float[] wt = uniform(seed + 3, t.cin() * t.cout() * t.k() * t.k(), -0.5, 0.5);
+        ConvTranspose2d convT = new ConvTranspose2d(be, t.cin(), t.cout(), t.k(), t.s(), t.p(), t.op(), t.act(), false);
+        assertEquals(List.of("weight"), convT.parameters().stream().map(ParamSpec::name).toList());
+        checkLayer("ConvTranspose2d(" + t + ", bias=False)", convT, Shape.of(t.batch(), t.cin(), t.h(), t.w()), xt,
+                new float[][] {wt}, t.act(), (xx, pp) -> convTranspose2dPre(xx, pp[0], new double[t.cout()], t.batch(),
+                        t.cin(), t.h(), t.w(), t.cout(), t.k(), t.s(), t.p(), t.op()), seed, Mode.ACCUMULATE);
+    }
+
+    // ================================================================== CenterPlanes
+
+    @Test
+    void centerPlanes() {
+        int batch = 3, c = 2, h = 4, w = 5, hw = h * w;
+        float[] x = uniform(700, batch * c * hw, -1.5, 1.5);
+        checkLayer("CenterPlanes(B3 2×4×5)", new CenterPlanes(be), Shape.of(batch, c, h, w), x, new float[0][],
+                Activation.IDENTITY, (xx, pp) -> {
+                    double[] y = xx.clone();
+                    for (int p = 0; p < batch * c; p++) {
+                        double mean = 0;
+                        for (int i = 0; i < hw; i++) {
+                            mean += xx[p * hw + i] / hw;
+                        }
+                        for (int i = 0; i < hw; i++) {
+                            y[p * hw + i] -= mean;
+                        }
+                    }
+                    return y;
+                }, 700, Mode.ACCUMULATE);
+    }
+
     // ================================================================== the accumulation contract
 
     @Test

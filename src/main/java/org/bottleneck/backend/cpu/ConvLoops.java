@@ -23,7 +23,7 @@ interface ConvLoops {
     /** y (nb, C, P) from {@code yo} → rows (nb, P, C) from {@code ro}: the inverse of rowsToNchw. */
     void nchwToRows(float[] y, int yo, int nb, int plane, int c, float[] rows, int ro);
 
-    /** y (B,C,hw) = act(x + bias[c]); y may be x exactly. */
+    /** y (B,C,hw) = act(x + bias[c]), bias null meaning 0; y may be x exactly. */
     void channelBiasActivationForward(float[] x, int ox, float[] bias, int ob, float[] y, int oy, int batch, int c,
                                       int hw, Activation act);
 

@@ -299,6 +299,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void subtractPlaneMean(Tensor x, Tensor y) {
+        conv.subtractPlaneMean(x, y);
+    }
+
+    @Override
     public void upsampleNearestForward(Tensor x, int factor, Tensor y) {
         conv.upsampleNearestForward(x, factor, y);
     }

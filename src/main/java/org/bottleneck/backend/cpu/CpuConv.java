@@ -99,13 +99,12 @@ final class CpuConv {
 
     // ---------------------------------------------------------------- channel bias + activation
 
-    /** y = act(x + bias[c]) plane by plane; the same float operations as {@link Activation#apply}. */
+    /** y = act(x + bias[c]) plane by plane (act(x + 0) without a bias); the same float operations as {@link Activation#apply}. */
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
-        String op = "channelBiasActivationForward";
-        ConvChecks.channelBias(op, x, bias, y);
-        ConvChecks.required(op, "bias", bias);
+        ConvChecks.channelBias("channelBiasActivationForward", x, bias, y);
         int c = x.shape().dim(1), hw = x.shape().dim(2) * x.shape().dim(3), batch = x.shape().dim(0);
-        loops.channelBiasActivationForward(arr(x), off(x), arr(bias), off(bias), arr(y), off(y), batch, c, hw, act);
+        loops.channelBiasActivationForward(arr(x), off(x), bias == null ? null : arr(bias), bias == null ? 0 : off(bias),
+                arr(y), off(y), batch, c, hw, act);
     }
 
     /**
@@ -119,6 +118,28 @@ final class CpuConv {
         int c = y.shape().dim(1), hw = y.shape().dim(2) * y.shape().dim(3), batch = y.shape().dim(0);
         loops.channelBiasActivationBackward(arr(y), off(y), arr(dy), off(dy), arr(dx), off(dx),
                 dbias == null ? null : arr(dbias), dbias == null ? 0 : off(dbias), batch, c, hw, act);
+    }
+
+    // ---------------------------------------------------------------- plane centring
+
+    /** y = x − the plane's mean: summed in double in index order, the mean rounded to float (as the kernel does). */
+    void subtractPlaneMean(Tensor x, Tensor y) {
+        ConvChecks.sameImages("subtractPlaneMean", x, y);
+        Shape s = x.shape();
+        int planes = s.dim(0) * s.dim(1), hw = s.dim(2) * s.dim(3);
+        float[] px = arr(x), py = arr(y);
+        int ox = off(x), oy = off(y);
+        for (int pl = 0; pl < planes; pl++) {
+            int xs = ox + pl * hw, ys = oy + pl * hw;
+            double sum = 0;
+            for (int i = 0; i < hw; i++) {
+                sum += px[xs + i];
+            }
+            float mean = (float) (sum / hw);
+            for (int i = 0; i < hw; i++) {
+                py[ys + i] = px[xs + i] - mean;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- nearest upsampling

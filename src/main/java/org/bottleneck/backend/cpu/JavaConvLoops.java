@@ -146,7 +146,7 @@ final class JavaConvLoops implements ConvLoops {
         for (int n = 0; n < batch; n++) {
             for (int ch = 0; ch < c; ch++) {
                 int at = (n * c + ch) * hw;
-                biasActivationPlane(px, ox + at, pb[ob + ch], py, oy + at, hw, act);
+                biasActivationPlane(px, ox + at, pb == null ? 0f : pb[ob + ch], py, oy + at, hw, act);
             }
         }
     }

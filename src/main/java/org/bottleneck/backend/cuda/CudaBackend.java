@@ -395,6 +395,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void subtractPlaneMean(Tensor x, Tensor y) {
+        conv.subtractPlaneMean(x, y);
+    }
+
+    @Override
     public void upsampleNearestForward(Tensor x, int factor, Tensor y) {
         conv.upsampleNearestForward(x, factor, y);
     }

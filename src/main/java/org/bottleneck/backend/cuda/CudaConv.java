@@ -48,6 +48,7 @@ final class CudaConv {
     private final Kernel upsampleForward = new Kernel(KernelSignatures.UPSAMPLE_NEAREST_FORWARD);
     private final Kernel upsampleBackward = new Kernel(KernelSignatures.UPSAMPLE_NEAREST_BACKWARD);
     private final Kernel upsampleBicubic = new Kernel(KernelSignatures.UPSAMPLE_BICUBIC_FORWARD);
+    private final Kernel subtractPlaneMean = new Kernel(KernelSignatures.SUBTRACT_PLANE_MEAN);
     private final Kernel maxPoolForward = new Kernel(KernelSignatures.MAX_POOL_FORWARD);
     private final Kernel maxPoolBackward = new Kernel(KernelSignatures.MAX_POOL_BACKWARD);
 
@@ -409,8 +410,7 @@ final class CudaConv {
     void channelBiasActivationForward(Tensor x, Tensor bias, Activation act, Tensor y) {
         String op = "channelBiasActivationForward";
         ConvChecks.channelBias(op, x, bias, y);
-        ConvChecks.required(op, "bias", bias);
-        long px = backend.addr(op, x), pb = backend.addr(op, bias), py = backend.addr(op, y);
+        long px = backend.addr(op, x), pb = backend.addrOrNull(op, bias), py = backend.addr(op, y);
         int n = x.length();
         if (n > 0) {
             channelBiasActForward.begin().ptr(px).ptr(pb).ptr(py).i32(n).i32(x.shape().dim(1)).i32(x.shape().dim(2) * x.shape().dim(3)).i32(act.code())
@@ -431,6 +431,21 @@ final class CudaConv {
             channelBiasActBackward.begin().ptr(py).ptr(pdy).ptr(pdx).ptr(pdb)
                     .i32(batch).i32(channels).i32(plane).i32(act.code())
                     .launch(device, channels, 1, CudaBackend.rowBlock(perChannel), 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ plane centring
+
+    void subtractPlaneMean(Tensor x, Tensor y) {
+        String op = "subtractPlaneMean";
+        ConvChecks.sameImages(op, x, y);
+        Shape s = x.shape();
+        long px = backend.addr(op, x), py = backend.addr(op, y);
+        int planes = s.dim(0) * s.dim(1), plane = s.dim(2) * s.dim(3);
+        if (planes > 0 && plane > 0) {
+            // one block per plane (at most 65535, the kernel strides over the rest)
+            subtractPlaneMean.begin().ptr(px).ptr(py).i32(planes).i32(plane)
+                    .launch(device, Math.min(planes, 65535), 1, CudaBackend.rowBlock(plane), 1);
         }
     }
 

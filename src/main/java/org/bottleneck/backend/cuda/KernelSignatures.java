@@ -95,6 +95,8 @@ public final class KernelSignatures {
             Signature.of("upsample_nearest_backward", PTR, PTR, I32, I32, I32, I32);
     public static final Signature UPSAMPLE_BICUBIC_FORWARD =
             Signature.of("upsample_bicubic_forward", PTR, PTR, I32, I32, I32, I32);
+    public static final Signature SUBTRACT_PLANE_MEAN =
+            Signature.of("subtract_plane_mean", PTR, PTR, I32, I32);
     public static final Signature MAX_POOL_FORWARD =
             Signature.of("max_pool_forward", PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, I32);
     public static final Signature MAX_POOL_BACKWARD =
@@ -110,6 +112,7 @@ public final class KernelSignatures {
             ADAMW, SGD,
             IM2COL, COL2IM, ROWS_TO_NCHW, NCHW_TO_ROWS,
             CHANNEL_BIAS_ACTIVATION_FORWARD, CHANNEL_BIAS_ACTIVATION_BACKWARD,
-            UPSAMPLE_NEAREST_FORWARD, UPSAMPLE_NEAREST_BACKWARD, UPSAMPLE_BICUBIC_FORWARD, MAX_POOL_FORWARD,
+            UPSAMPLE_NEAREST_FORWARD, UPSAMPLE_NEAREST_BACKWARD, UPSAMPLE_BICUBIC_FORWARD, SUBTRACT_PLANE_MEAN,
+            MAX_POOL_FORWARD,
             MAX_POOL_BACKWARD);
 }

@@ -535,6 +535,37 @@ abstract class CudaParityChecks {
         }
     }
 
+    /**
+     * Plane centring: the mean is a double sum in another order (a tree against a loop), rounded
+     * to float: it may differ by one ulp of the mean (|mean| ≤ 1: 1.2e-7), and x − m then by one
+     * ulp of the result (|x − m| &lt; 8: 4.8e-7); 1e-6 holds both.
+     */
+    @Test
+    void subtractPlaneMean() {
+        int[][] shapes = {{1, 1, 1, 3}, {3, 2, 5, 7}, {1, 3, 30, 30}}; // the last: more pixels than threads
+        for (int[] s : shapes) {
+            int n = s[0] * s[1] * s[2] * s[3];
+            Twin x = twin(gaussian(n, 1f), s), y = twin(gaussian(n, 1f), s);
+            CPU.subtractPlaneMean(x.c, y.c);
+            cuda().subtractPlaneMean(x.g, y.g);
+            y.check("subtractPlaneMean " + Shape.of(s), 1e-6, 0);
+            CPU.subtractPlaneMean(x.c, x.c); // in place, as the backward applies it to dy
+            cuda().subtractPlaneMean(x.g, x.g);
+            x.check("subtractPlaneMean in place " + Shape.of(s), 1e-6, 0);
+        }
+    }
+
+    @Test
+    void channelBiasActivationForwardWithoutBias() {
+        int[] s = {2, 3, 4, 5};
+        for (Activation act : new Activation[] {Activation.IDENTITY, Activation.RELU}) {
+            Twin x = twin(gaussian(120, 2f), s);
+            CPU.channelBiasActivationForward(x.c, null, act, x.c);
+            cuda().channelBiasActivationForward(x.g, null, act, x.g);
+            x.check("channelBiasActivationForward without a bias " + act, 0, 0);
+        }
+    }
+
     /** Bicubic upsampling: the same double weights and sums in the same order on both sides (-fmad=false): EXACT. */
     @Test
     void upsampleBicubicForward() {
