@@ -32,6 +32,7 @@ import org.bottleneck.data.transform.SaltPepper;
 import org.bottleneck.data.transform.Transform;
 import org.bottleneck.io.AtomicFile;
 import org.bottleneck.metrics.MeanStd;
+import org.bottleneck.metrics.Median;
 import org.bottleneck.metrics.Psnr;
 import org.bottleneck.metrics.Ssim;
 import org.bottleneck.tensor.Shape;
@@ -48,15 +49,19 @@ import org.bottleneck.viz.ImageGrid;
  * is the model's). Scores per image as mean ± standard error: PSNR (data range 1) and SSIM
  * (Wang et al.) on the whole image, and the pooled PSNR of the mean squared error over all
  * images (one number: a flat patch restored exactly has an infinite PSNR of its own, which
- * makes the per-image mean infinite; the pooled one stays finite); holes add PSNR on the hole; colorization adds PSNR and
+ * makes the per-image mean infinite; the pooled one stays finite), the median per-image PSNR (finite while fewer than
+ * half the images are exact), and for each classical method the share of images on which ours has the higher PSNR
+ * (and the share where both are equal: both exact); holes add PSNR on the hole; colorization adds PSNR and
  * mean absolute error of the chroma planes (Cb, Cr of BT.601). Writes {@code restoration.json},
  * {@code restoration.md} and {@code restoration.png} (rows: input, each baseline, ours, target;
  * 16 examples spread evenly over the scored ones).
  */
 public final class RestorationReport {
     private static final double[] SIGMAS = {0.5, 0.75, 1.0, 1.25, 1.5, 2.0};
-    public static final String PSNR = "psnr", PSNR_POOLED = "psnr_pooled", SSIM = "ssim", PSNR_HOLE = "psnr_hole", CHROMA_PSNR = "chroma_psnr",
-            CHROMA_MAE = "chroma_mae";
+    public static final String PSNR = "psnr", PSNR_POOLED = "psnr_pooled", PSNR_MEDIAN = "psnr_median", SSIM = "ssim",
+            PSNR_HOLE = "psnr_hole", CHROMA_PSNR = "chroma_psnr", CHROMA_MAE = "chroma_mae";
+    /** A classical method's row only: the share of images on which ours' PSNR is higher than its, and equal to it. */
+    public static final String OURS_HIGHER = "ours_higher_psnr", OURS_EQUAL = "ours_equal_psnr";
     /** The name of the model's row. */
     public static final String OURS = "ours";
 
@@ -159,6 +164,7 @@ public final class RestorationReport {
                 hole ? holeOf.apply(i) : null, colour, h, w));
 
         List<Method> results = new ArrayList<>();
+        Map<String, double[]> psnrs = new LinkedHashMap<>(); // per image, by method
         Map<String, float[]> panel = new LinkedHashMap<>();
         // the panel's examples spread over the scored ones: patches of one photo come in a run
         int shown = Math.min(16, count), size = c * h * w;
@@ -204,15 +210,35 @@ public final class RestorationReport {
             }
             Map<String, MeanStd> scores = new LinkedHashMap<>();
             per.forEach((k, v) -> scores.put(k, MeanStd.of(v)));
-            scores.put(PSNR_POOLED, new MeanStd(Psnr.fromMse(MeanStd.of(mse).mean()), Double.NaN, Double.NaN, count));
+            scores.put(PSNR_POOLED, single(Psnr.fromMse(MeanStd.of(mse).mean()), count));
+            scores.put(PSNR_MEDIAN, single(Median.of(per.get(PSNR)), count));
             results.add(new Method(m.getKey(), scores));
+            psnrs.put(m.getKey(), per.get(PSNR));
             panel.put(m.getKey(), rows);
+        }
+        double[] oursPsnr = psnrs.get(OURS);
+        for (Method m : results) {
+            if (!m.name().equals(OURS)) {
+                double[] theirs = psnrs.get(m.name());
+                int higher = 0, equal = 0;
+                for (int i = 0; i < count; i++) {
+                    higher += oursPsnr[i] > theirs[i] ? 1 : 0;
+                    equal += oursPsnr[i] == theirs[i] ? 1 : 0; // both +∞ included
+                }
+                m.scores().put(OURS_HIGHER, single((double) higher / count, count));
+                m.scores().put(OURS_EQUAL, single((double) equal / count, count));
+            }
         }
         Report report = new Report(p.degradeSpec(), count, results);
         drawPanel(ex, image, hole ? Shape.of(c, in[1], in[2]) : input, chw, shown, count, panel, dir.resolve("restoration.png"));
         writeJson(report, dir.resolve("restoration.json"));
         writeMarkdown(report, dir.resolve("restoration.md"));
         return report;
+    }
+
+    /** One number over n images (a pooled or median score, a share): no standard error. */
+    private static MeanStd single(double value, int n) {
+        return new MeanStd(value, Double.NaN, Double.NaN, n);
     }
 
     /**
@@ -315,11 +341,13 @@ public final class RestorationReport {
         }
     }
 
-    private static final Map<String, String> HEADINGS = Map.of(PSNR, "PSNR", PSNR_POOLED, "pooled PSNR", SSIM, "SSIM",
-            PSNR_HOLE, "PSNR on the hole", CHROMA_PSNR, "chroma PSNR", CHROMA_MAE, "chroma MAE");
+    private static final Map<String, String> HEADINGS = Map.of(PSNR, "PSNR", PSNR_POOLED, "pooled PSNR", PSNR_MEDIAN,
+            "median PSNR", SSIM, "SSIM", PSNR_HOLE, "PSNR on the hole", CHROMA_PSNR, "chroma PSNR", CHROMA_MAE,
+            "chroma MAE", OURS_HIGHER, "ours higher PSNR on");
 
     private static void writeMarkdown(Report r, Path file) throws IOException {
-        List<String> keys = new ArrayList<>(r.methods().get(0).scores().keySet());
+        List<String> keys = new ArrayList<>(r.methods().get(0).scores().keySet()); // a classical method's: every key
+        keys.remove(OURS_EQUAL); // shown with OURS_HIGHER
         StringBuilder sb = new StringBuilder("Restoration of `" + r.degradation() + "` on " + r.images() + " test images "
                 + "(PSNR in dB, data range 1; SSIM per Wang et al. 2004" + (keys.contains(SSIM) ? "" : ", n/a: images under 11×11")
                 + "; mean ± standard error)\n\n| method |");
@@ -331,7 +359,10 @@ public final class RestorationReport {
             sb.append("| ").append(m.name()).append(" |");
             for (String k : keys) {
                 MeanStd v = m.get(k);
-                sb.append(' ').append(k.equals(PSNR_POOLED) ? String.format(Locale.ROOT, "%.2f", v.mean())
+                sb.append(' ').append(v == null ? "—"
+                        : k.equals(OURS_HIGHER) ? String.format(Locale.ROOT, "%.1f%% of images (equal %.1f%%)", 100 * v.mean(),
+                                100 * m.get(OURS_EQUAL).mean())
+                        : k.equals(PSNR_POOLED) || k.equals(PSNR_MEDIAN) ? String.format(Locale.ROOT, "%.2f", v.mean())
                         : k.equals(SSIM) || k.equals(CHROMA_MAE) ? v.format(4) : v.format()).append(" |");
             }
             sb.append('\n');

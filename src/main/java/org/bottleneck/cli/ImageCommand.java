@@ -162,11 +162,14 @@ abstract class ImageCommand implements Callable<Integer> {
             RestorationReport.Method best = r.bestBaseline(key);
             double a = ours.get(key).mean(), b = best.get(key).mean();
             int decimals = key.equals(RestorationReport.SSIM) || key.equals(RestorationReport.CHROMA_MAE) ? 4 : 2;
-            boolean single = key.equals(RestorationReport.PSNR_POOLED); // one number, no standard error
+            boolean single = key.equals(RestorationReport.PSNR_POOLED) || key.equals(RestorationReport.PSNR_MEDIAN); // no stderr
             String f = "%." + decimals + "f";
             System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%+." + decimals + "f)%n", key,
                     single ? String.format(Locale.ROOT, f, a) : ours.get(key).format(decimals), best.name(),
                     single ? String.format(Locale.ROOT, f, b) : best.get(key).format(decimals), a - b);
         }
+        RestorationReport.Method best = r.bestBaseline(RestorationReport.PSNR_MEDIAN);
+        System.out.printf(Locale.ROOT, "%-12s ours higher PSNR than %s on %.1f%% of the images (equal on %.1f%%)%n", "per image",
+                best.name(), 100 * best.get(RestorationReport.OURS_HIGHER).mean(), 100 * best.get(RestorationReport.OURS_EQUAL).mean());
     }
 }

@@ -69,7 +69,9 @@ public final class Resize {
             return;
         }
         Weights rows = Weights.of(height, h, filter), cols = Weights.of(width, w, filter);
-        float[] tmp = new float[channels * h * width]; // (C, h, W): rows resampled
+        // (C, h, W): rows resampled, kept in double so that a flat image stays exactly flat (in
+        // float the sum of the rounded terms is off by an ulp or two)
+        double[] tmp = new double[channels * h * width];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
                 int out = (c * h + y) * width;
@@ -77,7 +79,7 @@ public final class Resize {
                     int in = (c * height + rows.index[k]) * width;
                     double wt = rows.weight[k];
                     for (int x = 0; x < width; x++) {
-                        tmp[out + x] += (float) (wt * src[in + x]);
+                        tmp[out + x] += wt * src[in + x];
                     }
                 }
             }

@@ -115,7 +115,17 @@ class ImageCommandsTest {
                 assertTrue(psnr > 3 && psnr < 60, m.toString());
                 // Jensen: −log is convex, so the mean of per-image PSNRs is at least the PSNR of the mean error
                 assertTrue(pooled > 3 && pooled <= psnr + 1e-9, m.toString());
+                double median = m.get("psnr_median").get("mean").asDouble();
+                assertTrue(median > 3 && median < 60, m.toString());
+                if (m.get("name").asText().equals("ours")) {
+                    assertFalse(m.has("ours_higher_psnr"), m.toString());
+                } else {
+                    double higher = m.get("ours_higher_psnr").get("mean").asDouble(), equal = m.get("ours_equal_psnr").get("mean").asDouble();
+                    assertTrue(higher >= 0 && equal >= 0 && higher + equal <= 1, m.toString());
+                }
             }
+            String md = Files.readString(dir.resolve("restoration.md"));
+            assertTrue(md.contains("| median PSNR |") && md.contains("% of images (equal "), md);
             BufferedImage panel = ImageIO.read(dir.resolve("restoration.png").toFile());
             assertNotNull(panel);
         }

@@ -50,4 +50,26 @@ class ResizeTest {
         // 2×4 → 2×2: scale 1 covers it already; the centre columns 1 and 2 are cut
         assertArrayEquals(new float[] {1, 2, 1, 2, 11, 12, 11, 12}, Resize.resizeAndCrop(x, 2, 2, 4, 2, 2), 1e-6f);
     }
+
+    /**
+     * A flat image stays exactly flat under every filter, up and down (the super-resolution
+     * report compares methods that are exact on flat patches: the baseline must be exact too).
+     */
+    @Test
+    void aFlatImageStaysExactlyFlat() {
+        int[][] sizes = {{16, 16, 32, 32}, {5, 7, 15, 28}, {9, 6, 4, 3}, {16, 16, 48, 48}};
+        for (Resize.Filter f : Resize.Filter.values()) {
+            for (int[] z : sizes) {
+                for (float v : new float[] {0.37f, 1f, 0.0039215689f}) {
+                    float[] x = new float[2 * z[0] * z[1]];
+                    java.util.Arrays.fill(x, v);
+                    float[] y = Resize.resize(x, 2, z[0], z[1], z[2], z[3], f);
+                    for (int i = 0; i < y.length; i++) {
+                        org.junit.jupiter.api.Assertions.assertEquals(v, y[i], 0f, f + " " + java.util.Arrays.toString(z)
+                                + " at " + i);
+                    }
+                }
+            }
+        }
+    }
 }
