@@ -460,6 +460,7 @@ def torch_layers(specs, in_shape):
     mods, shape = [], list(in_shape)
     for s in specs:
         t = s["type"]
+        _require_golden_kind(s)
         if t == "dense":
             assert len(shape) == 1, (s, shape)
             mods.append(nn.Linear(shape[0], s["out"]))
@@ -841,11 +842,18 @@ def _bce(logits, x):
 # nearest upsampling by repetition. Each backward is the adjoint of the same loops.
 
 
+def _require_golden_kind(s):
+    """The fixtures cover layers with biases and no centring; say so rather than build a wrong twin."""
+    if s["type"] == "center" or s.get("bias", True) is not True:
+        raise ValueError("golden generator: %s is not supported (no 'center', no \"bias\": false)" % s)
+
+
 def _arch_slots(specs, prefix):
     """[(spec, 'prefix.slot' for layers with parameters else None)], nn.Sequential numbering:
     a layer with a non-identity activation fills two slots, every other layer one."""
     out, slot = [], 0
     for s in specs:
+        _require_golden_kind(s)
         has_params = s["type"] in ("dense", "conv2d", "conv_transpose2d")
         out.append((s, "%s.%d" % (prefix, slot) if has_params else None))
         slot += 1 if s.get("activation", "identity") == "identity" else 2

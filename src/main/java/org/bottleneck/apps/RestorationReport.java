@@ -219,14 +219,9 @@ public final class RestorationReport {
         double[] oursPsnr = psnrs.get(OURS);
         for (Method m : results) {
             if (!m.name().equals(OURS)) {
-                double[] theirs = psnrs.get(m.name());
-                int higher = 0, equal = 0;
-                for (int i = 0; i < count; i++) {
-                    higher += oursPsnr[i] > theirs[i] ? 1 : 0;
-                    equal += oursPsnr[i] == theirs[i] ? 1 : 0; // both +∞ included
-                }
-                m.scores().put(OURS_HIGHER, single((double) higher / count, count));
-                m.scores().put(OURS_EQUAL, single((double) equal / count, count));
+                double[] share = higherAndEqual(oursPsnr, psnrs.get(m.name()));
+                m.scores().put(OURS_HIGHER, single(share[0], count));
+                m.scores().put(OURS_EQUAL, single(share[1], count));
             }
         }
         Report report = new Report(p.degradeSpec(), count, results);
@@ -234,6 +229,23 @@ public final class RestorationReport {
         writeJson(report, dir.resolve("restoration.json"));
         writeMarkdown(report, dir.resolve("restoration.md"));
         return report;
+    }
+
+    /**
+     * The shares of images on which {@code ours}' score is higher than {@code theirs}' and
+     * equal to it (two +∞, both exact, are equal), paired by index: {higher, equal}.
+     */
+    static double[] higherAndEqual(double[] ours, double[] theirs) {
+        if (ours.length != theirs.length || ours.length == 0) {
+            throw new IllegalArgumentException("paired scores need the same, non-zero count: " + ours.length + " and "
+                    + theirs.length);
+        }
+        int higher = 0, equal = 0;
+        for (int i = 0; i < ours.length; i++) {
+            higher += ours[i] > theirs[i] ? 1 : 0;
+            equal += ours[i] == theirs[i] ? 1 : 0;
+        }
+        return new double[] {(double) higher / ours.length, (double) equal / ours.length};
     }
 
     /** One number over n images (a pooled or median score, a share): no standard error. */

@@ -99,7 +99,9 @@ public final class Conv2d implements Layer {
     public Tensor forward(Tensor input, Pass pass) {
         x = input;
         backend.conv2dForward(geometry, input, weight, y, workspace);
-        backend.channelBiasActivationForward(y, bias, act, y);
+        if (hasBias || act != Activation.IDENTITY) { // else y + 0 = y: nothing to do
+            backend.channelBiasActivationForward(y, bias, act, y);
+        }
         return y;
     }
 

@@ -116,7 +116,9 @@ public final class ConvTranspose2d implements Layer {
     public Tensor forward(Tensor input, Pass pass) {
         x = input;
         backend.conv2dBackwardData(geometry, input, weight, y, workspace);
-        backend.channelBiasActivationForward(y, bias, act, y);
+        if (hasBias || act != Activation.IDENTITY) { // else y + 0 = y: nothing to do
+            backend.channelBiasActivationForward(y, bias, act, y);
+        }
         return y;
     }
 

@@ -71,12 +71,22 @@ public final class Sequential implements Layer {
     @Override
     public void allocate(Arena arena, Shape in, boolean needInputGrad) {
         Shape s = in;
-        boolean first = true;
+        boolean need = needInputGrad;
         for (Layer l : layers) {
-            l.allocate(arena, s, first ? needInputGrad : true);
+            l.allocate(arena, s, need);
             s = l.outputShape(s);
-            first = false;
+            need = needGradAfter(need, l);
         }
+    }
+
+    /**
+     * Whether the layer after {@code l} must return its input gradient: when anything at or
+     * before {@code l} learns (or the caller wants the gradient of the input). Parameter-free
+     * layers in front (a centring layer) do not make the first convolution compute a dx that
+     * nobody reads.
+     */
+    private static boolean needGradAfter(boolean needBefore, Layer l) {
+        return needBefore || !l.parameters().isEmpty();
     }
 
     @Override
@@ -101,11 +111,11 @@ public final class Sequential implements Layer {
     public List<GemmShape> gemmShapes(Shape in, boolean needInputGrad) {
         List<GemmShape> out = new ArrayList<>();
         Shape s = in;
-        boolean first = true;
+        boolean need = needInputGrad;
         for (Layer l : layers) {
-            out.addAll(l.gemmShapes(s, first ? needInputGrad : true));
+            out.addAll(l.gemmShapes(s, need));
             s = l.outputShape(s);
-            first = false;
+            need = needGradAfter(need, l);
         }
         return out;
     }

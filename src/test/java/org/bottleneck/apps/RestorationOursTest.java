@@ -8,6 +8,21 @@ import org.junit.jupiter.api.Test;
 
 /** How the report and --image turn a model's output into the result: clipped, the known pixels kept. */
 class RestorationOursTest {
+    /** Five images: ours higher on two (one against a finite score with ∞), equal on two (both ∞; both 30), lower on one. */
+    @Test
+    void theSharesOfImagesWhereOursIsHigherAndEqual() {
+        double inf = Double.POSITIVE_INFINITY;
+        double[] ours = {41.0, inf, inf, 30.0, 25.0}, theirs = {40.0, 120.0, inf, 30.0, 26.0};
+        double[] share = RestorationReport.higherAndEqual(ours, theirs);
+        assertEquals(0.4, share[0], 0);
+        assertEquals(0.4, share[1], 0);
+        double[] reversed = RestorationReport.higherAndEqual(theirs, ours);
+        assertEquals(0.2, reversed[0], 0);
+        assertEquals(0.4, reversed[1], 0);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RestorationReport.higherAndEqual(ours, new double[4]));
+    }
+
     @Test
     void outsideTheHoleTheInputStays() {
         float[] y = {1.5f, 0.2f, -0.1f, 0.7f, 0.3f, 0.4f}, input = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f};

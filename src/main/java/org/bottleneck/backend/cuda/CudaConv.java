@@ -436,6 +436,9 @@ final class CudaConv {
 
     // ------------------------------------------------------------------ plane centring
 
+    /** The most blocks subtractPlaneMean launches (visible to the parity test, which strides past it). */
+    static final int PLANE_BLOCKS = 4096;
+
     void subtractPlaneMean(Tensor x, Tensor y) {
         String op = "subtractPlaneMean";
         ConvChecks.sameImages(op, x, y);
@@ -443,9 +446,9 @@ final class CudaConv {
         long px = backend.addr(op, x), py = backend.addr(op, y);
         int planes = s.dim(0) * s.dim(1), plane = s.dim(2) * s.dim(3);
         if (planes > 0 && plane > 0) {
-            // one block per plane (at most 65535, the kernel strides over the rest)
+            // one block per plane, at most PLANE_BLOCKS (enough to fill a GPU; the kernel strides over the rest)
             subtractPlaneMean.begin().ptr(px).ptr(py).i32(planes).i32(plane)
-                    .launch(device, Math.min(planes, 65535), 1, CudaBackend.rowBlock(plane), 1);
+                    .launch(device, Math.min(planes, PLANE_BLOCKS), 1, CudaBackend.rowBlock(plane), 1);
         }
     }
 
