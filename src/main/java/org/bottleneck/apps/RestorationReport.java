@@ -53,7 +53,8 @@ import org.bottleneck.viz.ImageGrid;
  * half the images are exact), and for each classical method the share of images on which ours has the higher PSNR
  * (and the share where both are equal: both exact); holes add PSNR on the hole; colorization adds PSNR and
  * mean absolute error of the chroma planes (Cb, Cr of BT.601). Writes {@code restoration.json},
- * {@code restoration.md} and {@code restoration.png} (rows: input, each baseline, ours, target;
+ * {@code restoration.md}, {@code restoration_images.csv} (each image's PSNR by method, "inf" for
+ * an exact one) and {@code restoration.png} (rows: input, each baseline, ours, target;
  * 16 examples spread evenly over the scored ones).
  */
 public final class RestorationReport {
@@ -228,6 +229,7 @@ public final class RestorationReport {
         drawPanel(ex, image, hole ? Shape.of(c, in[1], in[2]) : input, chw, shown, count, panel, dir.resolve("restoration.png"));
         writeJson(report, dir.resolve("restoration.json"));
         writeMarkdown(report, dir.resolve("restoration.md"));
+        writePerImage(psnrs, count, dir.resolve("restoration_images.csv"));
         return report;
     }
 
@@ -321,6 +323,24 @@ public final class RestorationReport {
         labels.add("target");
         rows.add(tRow);
         ImageGrid.writeRows(png, labels, rows, chw[0], chw[1], chw[2], 2);
+    }
+
+    /** image,psnr_&lt;method&gt;…: one row per scored image, in the order the report drew them. */
+    private static void writePerImage(Map<String, double[]> psnrs, int count, Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("image");
+        for (String m : psnrs.keySet()) {
+            sb.append(",psnr_").append(m.replaceAll("[^A-Za-z0-9]+", "_"));
+        }
+        sb.append('\n');
+        for (int i = 0; i < count; i++) {
+            sb.append(i);
+            for (double[] v : psnrs.values()) {
+                sb.append(',').append(Double.isInfinite(v[i]) ? "inf" : String.format(Locale.ROOT, "%.4f", v[i]));
+            }
+            sb.append('\n');
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, ch -> ch.write(ByteBuffer.wrap(bytes)));
     }
 
     private static void writeJson(Report r, Path file) throws IOException {

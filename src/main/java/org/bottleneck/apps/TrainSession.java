@@ -110,7 +110,7 @@ public final class TrainSession {
                 Figures.restorations(codec, test, pipeline, seed, 16, out.resolve("reconstructions.png"));
                 if (RestorationReport.applies(pipeline, test)) {
                     report = RestorationReport.write(codec, train, test, pipeline, seed, reportImages, out);
-                    wrote.addAll(List.of("restoration.md", "restoration.json", "restoration.png"));
+                    wrote.addAll(List.of("restoration.md", "restoration.json", "restoration_images.csv", "restoration.png"));
                 }
             } else {
                 Figures.reconstructions(codec, test, 16, out.resolve("reconstructions.png"));

@@ -122,7 +122,7 @@ abstract class ImageCommand implements Callable<Integer> {
             RestorationReport.Report r = RestorationReport.write(new org.bottleneck.apps.Codec(model), train, test, p,
                     Checkpoint.seed(c), testImages, out);
             printReport(r);
-            System.out.println("wrote    " + out + "/{restoration.md, restoration.json, restoration.png}");
+            System.out.println("wrote    " + out + "/{restoration.md, restoration.json, restoration_images.csv, restoration.png}");
         }
         return 0;
     }
@@ -164,9 +164,10 @@ abstract class ImageCommand implements Callable<Integer> {
             int decimals = key.equals(RestorationReport.SSIM) || key.equals(RestorationReport.CHROMA_MAE) ? 4 : 2;
             boolean single = key.equals(RestorationReport.PSNR_POOLED) || key.equals(RestorationReport.PSNR_MEDIAN); // no stderr
             String f = "%." + decimals + "f";
-            System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%+." + decimals + "f)%n", key,
+            String gain = Double.isFinite(a - b) ? String.format(Locale.ROOT, "%+." + decimals + "f", a - b) : "n/a: an exact image";
+            System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%s)%n", key,
                     single ? String.format(Locale.ROOT, f, a) : ours.get(key).format(decimals), best.name(),
-                    single ? String.format(Locale.ROOT, f, b) : best.get(key).format(decimals), a - b);
+                    single ? String.format(Locale.ROOT, f, b) : best.get(key).format(decimals), gain);
         }
         RestorationReport.Method best = r.bestBaseline(RestorationReport.PSNR_MEDIAN);
         System.out.printf(Locale.ROOT, "%-12s ours higher PSNR than %s on %.1f%% of the images (equal on %.1f%%)%n", "per image",

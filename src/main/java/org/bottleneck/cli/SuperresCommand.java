@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
                 + "upscaling and writes the run to --out.",
                 "The factor must divide the images' height and width: resize with --image-size (image folders) or "
                         + "crop with a data set of another size; the run refuses otherwise.",
-                "Preset: ESPCN-like, fully convolutional, learning the correction of the bicubic-upsampled input "
-                        + "(README, \"Image applications\"); --arch replaces it.",
+                "Preset: ESPCN-like, fully convolutional, learning the correction of the bicubic-upsampled input, "
+                        + "bias-free on a centred input so a flat patch stays exactly bicubic's (README, \"Image "
+                        + "applications\"); --arch replaces it.",
                 "--checkpoint FILE: score a trained model only. --image FILE: enlarge one image of any size by the factor (tiled)."})
 public final class SuperresCommand extends ImageCommand {
     @Option(names = "--factor", description = "2, 3 or 4. Default: 2 (with --checkpoint or --image: the model's).")

@@ -49,12 +49,19 @@ public record MeanStd(double mean, double sd, double stderr, int n) {
         return format(2);
     }
 
-    /** "mean ± stderr" with {@code decimals} decimals (SSIM reads better with 4). */
+    /**
+     * "mean ± stderr" with {@code decimals} decimals (SSIM reads better with 4); an infinite mean
+     * as "∞" (a PSNR with an exactly restored image: it has no standard error), and a single
+     * value without the "±" part.
+     */
     public String format(int decimals) {
         if (decimals < 0) {
             throw new IllegalArgumentException("decimals must be ≥ 0, got " + decimals);
         }
+        if (Double.isInfinite(mean)) {
+            return mean > 0 ? "∞" : "−∞";
+        }
         String f = "%." + decimals + "f";
-        return String.format(Locale.ROOT, f + " ± " + f, mean, stderr);
+        return Double.isNaN(stderr) ? String.format(Locale.ROOT, f, mean) : String.format(Locale.ROOT, f + " ± " + f, mean, stderr);
     }
 }

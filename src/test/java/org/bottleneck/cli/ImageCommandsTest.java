@@ -124,6 +124,9 @@ class ImageCommandsTest {
                     assertTrue(higher >= 0 && equal >= 0 && higher + equal <= 1, m.toString());
                 }
             }
+            List<String> rows = Files.readAllLines(dir.resolve("restoration_images.csv"));
+            assertEquals(1 + rep.get("test_images").asInt(), rows.size(), "a header and one row per image");
+            assertTrue(rows.get(0).startsWith("image,psnr_") && rows.get(0).endsWith(",psnr_ours"), rows.get(0));
             String md = Files.readString(dir.resolve("restoration.md"));
             assertTrue(md.contains("| median PSNR |") && md.contains("% of images (equal "), md);
             BufferedImage panel = ImageIO.read(dir.resolve("restoration.png").toFile());

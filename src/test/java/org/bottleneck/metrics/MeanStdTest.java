@@ -37,9 +37,12 @@ class MeanStdTest {
         MeanStd one = MeanStd.of(5);
         assertEquals(5, one.mean(), 0);
         assertTrue(Double.isNaN(one.sd()) && Double.isNaN(one.stderr()), one.toString());
-        assertEquals("5.00 ± NaN", one.format());
+        assertEquals("5.00", one.format());
         // an exactly reconstructed image (PSNR +∞) makes the mean +∞: reported, not hidden
-        assertEquals(Double.POSITIVE_INFINITY, MeanStd.of(20, Double.POSITIVE_INFINITY).mean());
+        MeanStd exact = MeanStd.of(20, Double.POSITIVE_INFINITY);
+        assertEquals(Double.POSITIVE_INFINITY, exact.mean());
+        assertEquals("∞", exact.format());
+        assertEquals("−∞", MeanStd.of(Double.NEGATIVE_INFINITY, 3).format());
         String m = assertThrows(IllegalArgumentException.class, MeanStd::of).getMessage();
         assertTrue(m.contains("no values"), m);
     }

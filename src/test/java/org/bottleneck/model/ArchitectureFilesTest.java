@@ -24,8 +24,22 @@ class ArchitectureFilesTest {
         assertTrue(files.size() >= 3, "expected the example files in " + DIR + ", found " + files);
         for (Path f : files) {
             Architecture a = Architecture.read(f);
-            assertEquals(Shape.of(a.input()), a.outputShape(), f + " reconstructs its input shape");
+            if (a.output() == OutputKind.RESIDUAL_BICUBIC_MSE) { // super-resolution: 2× the input's size
+                int[] in = a.input();
+                assertEquals(Shape.of(in[0], 2 * in[1], 2 * in[2]), a.outputShape(), f + " doubles its input");
+            } else {
+                assertEquals(Shape.of(a.input()), a.outputShape(), f + " reconstructs its input shape");
+            }
         }
+    }
+
+    /** The biased super-resolution file is the superres preset of MNIST 2× as it was, with biases and no centring. */
+    @Test
+    void theBiasedSuperresFileIsThePresetWithBiases() {
+        Architecture file = Architecture.read(DIR.resolve("superres2-mnist-biased.json"));
+        Architecture preset = TaskPresets.superres("superres", Shape.of(1, 14, 14), Shape.of(1, 28, 28), true);
+        String withBiases = preset.toJson().replace("{\"type\":\"center\"},", "").replace(",\"bias\":false", "");
+        assertEquals(Architecture.fromJson(withBiases), file);
     }
 
     @Test
