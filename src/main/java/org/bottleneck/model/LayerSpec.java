@@ -64,7 +64,9 @@ public sealed interface LayerSpec {
             throw new IllegalArgumentException(where + ": unknown layer type '" + type + "' (known: "
                     + String.join(", ", KINDS.keySet().stream().sorted().toList()) + ")");
         }
-        return parser.apply(f);
+        LayerSpec spec = parser.apply(f);
+        f.rejectUnread(type); // a misspelt or misplaced field ("bias" on a dense layer) must not pass silently
+        return spec;
     }
 
     /** Fully connected: (B,N) → act((B,N)·Wᵀ + b), W (out, N). */
@@ -287,6 +289,26 @@ public sealed interface LayerSpec {
         private final JsonNode o;
         private final String where;
 
+        private final java.util.Set<String> read = new java.util.HashSet<>();
+
+        /** The field's value or null, remembering that the parser asked for it. */
+        private JsonNode read(String field) {
+            read.add(field);
+            return o.get(field);
+        }
+
+        /** Fails, naming the field and the fields this kind takes, if the object has one no parser read. */
+        void rejectUnread(String kind) {
+            var names = o.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!read.contains(n)) {
+                    throw new IllegalArgumentException(where + ": " + kind + " has no field '" + n + "' (it takes: "
+                            + String.join(", ", read.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+
         Fields(JsonNode o, String where) {
             if (o == null || !o.isObject()) {
                 throw new IllegalArgumentException(where + ": expected a JSON object, got " + o);
@@ -296,7 +318,7 @@ public sealed interface LayerSpec {
         }
 
         JsonNode get(String field) {
-            JsonNode v = o.get(field);
+            JsonNode v = read(field);
             if (v == null || v.isNull()) {
                 throw new IllegalArgumentException(where + ": missing field '" + field + "' in " + o);
             }
@@ -320,7 +342,7 @@ public sealed interface LayerSpec {
         }
 
         int optional(String field, int dflt) {
-            JsonNode v = o.get(field);
+            JsonNode v = read(field);
             if (v == null) {
                 return dflt;
             }
@@ -331,7 +353,7 @@ public sealed interface LayerSpec {
         }
 
         double number(String field, double dflt) {
-            JsonNode v = o.get(field);
+            JsonNode v = read(field);
             if (v == null) {
                 return dflt;
             }
@@ -342,7 +364,7 @@ public sealed interface LayerSpec {
         }
 
         boolean bool(String field, boolean dflt) {
-            JsonNode v = o.get(field);
+            JsonNode v = read(field);
             if (v == null) {
                 return dflt;
             }
@@ -361,7 +383,7 @@ public sealed interface LayerSpec {
         }
 
         Activation activation() {
-            JsonNode v = o.get("activation");
+            JsonNode v = read("activation");
             try {
                 return v == null ? Activation.IDENTITY : Activation.parse(v.asText());
             } catch (IllegalArgumentException e) {

@@ -161,7 +161,8 @@ class CliDataSourcesTest {
         }
         Path out = tmp.resolve("run");
         String r = ok(train(out, "--data", data.toString(), "--degrade", degrade, "--test-fraction", "0.25")).out();
-        assertTrue(r.contains("restoration.md, restoration.json, restoration.png"), r);
+        assertTrue(r.contains("restoration.md, restoration.json, restoration_images.csv, restoration.png"), r);
+        assertTrue(Files.exists(out.resolve("restoration_images.csv")), "the per-image PSNRs");
         String md = Files.readString(out.resolve("restoration.md"));
         for (String m : methods.split("\\|")) {
             assertTrue(md.contains("| " + m), "method '" + m + "' in\n" + md);

@@ -117,6 +117,11 @@ class ArchitectureValidationTest {
         assertIae(() -> Architecture.fromJson(convae("\"input\":[1,28,28]", "\"input\":[1,0,28]")), "input", "[1,0,28]");
         assertIae(() -> Architecture.fromJson(convae("\"padding\":1,", "\"padding\":1,\"bias\":\"no\",")),
                 "encoder layer 0", "'bias'", "true or false", "\"no\"");
+        // a field the kind does not take fails rather than being ignored: a dense layer has no "bias" flag
+        assertIae(() -> Architecture.fromJson(convae("\"type\":\"dense\",", "\"type\":\"dense\",\"bias\":false,")),
+                "decoder layer 0", "dense has no field 'bias'", "activation", "out");
+        assertIae(() -> Architecture.fromJson(convae("\"padding\":1,", "\"pading\":1,")),
+                "encoder layer 0", "conv2d has no field 'pading'", "padding");
     }
 
     /** "bias": false and "center" survive the round trip, show in describe(), and drop the bias parameters. */
