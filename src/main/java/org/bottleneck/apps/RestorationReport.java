@@ -394,7 +394,6 @@ public final class RestorationReport {
                 sb.append(' ').append(v == null ? "—"
                         : k.equals(OURS_HIGHER) ? String.format(Locale.ROOT, "%.1f%% of images (equal %.1f%%)", 100 * v.mean(),
                                 100 * m.get(OURS_EQUAL).mean())
-                        : k.equals(PSNR_POOLED) || k.equals(PSNR_MEDIAN) ? String.format(Locale.ROOT, "%.2f", v.mean())
                         : k.equals(SSIM) || k.equals(CHROMA_MAE) ? v.format(4) : v.format()).append(" |");
             }
             sb.append('\n');

@@ -75,13 +75,6 @@ public final class ConvChecks {
         }
     }
 
-    /** A tensor the op cannot do without (the forward's bias; dbias alone may be null). */
-    public static void required(String op, String what, Tensor t) {
-        if (t == null) {
-            throw new IllegalArgumentException(op + ": " + what + " is null");
-        }
-    }
-
     private static void rank4(String op, String what, Tensor t) {
         if (t.shape().rank() != 4) {
             throw new IllegalArgumentException(op + ": " + what + " must be (B,C,H,W), got " + t.shape());

@@ -162,12 +162,10 @@ abstract class ImageCommand implements Callable<Integer> {
             RestorationReport.Method best = r.bestBaseline(key);
             double a = ours.get(key).mean(), b = best.get(key).mean();
             int decimals = key.equals(RestorationReport.SSIM) || key.equals(RestorationReport.CHROMA_MAE) ? 4 : 2;
-            boolean single = key.equals(RestorationReport.PSNR_POOLED) || key.equals(RestorationReport.PSNR_MEDIAN); // no stderr
-            String f = "%." + decimals + "f";
             String gain = Double.isFinite(a - b) ? String.format(Locale.ROOT, "%+." + decimals + "f", a - b) : "n/a: an exact image";
-            System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%s)%n", key,
-                    single ? String.format(Locale.ROOT, f, a) : ours.get(key).format(decimals), best.name(),
-                    single ? String.format(Locale.ROOT, f, b) : best.get(key).format(decimals), gain);
+            // pooled and median scores have no standard error: format() prints the number alone
+            System.out.printf(Locale.ROOT, "%-12s ours %s vs %s %s (%s)%n", key, ours.get(key).format(decimals), best.name(),
+                    best.get(key).format(decimals), gain);
         }
         RestorationReport.Method best = r.bestBaseline(RestorationReport.PSNR_MEDIAN);
         System.out.printf(Locale.ROOT, "%-12s ours higher PSNR than %s on %.1f%% of the images (equal on %.1f%%)%n", "per image",
